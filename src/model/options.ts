@@ -1,0 +1,21 @@
+/** Every bound the pipeline keeps, with its default. Hitting one degrades the output and is counted. */
+export interface PipelineOptions {
+  /** Body bytes kept per message (--max-body). */
+  maxBody: number;
+  /** Out-of-order bytes buffered per connection direction before a gap is declared. */
+  maxBufferedBytes: number;
+  /** Connections tracked at once; the least recently active is flushed when full. */
+  maxConnections: number;
+  /** A connection with no packet for this long (capture time) is flushed as idle. */
+  idleTimeoutSeconds: number;
+  /** Bytes of an HTTP head before it is declared malformed. */
+  maxHeadBytes: number;
+}
+
+export const defaultPipelineOptions: PipelineOptions = {
+  maxBody: 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxConnections: 100_000,
+  idleTimeoutSeconds: 300,
+  maxHeadBytes: 64 * 1024,
+};
