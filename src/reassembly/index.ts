@@ -1,0 +1,3 @@
+export { Reassembler } from './reassembler.js';
+export { connectionKey } from './connection-key.js';
+export { seqAdd, seqDiff } from './seq.js';
