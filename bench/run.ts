@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCapture, type CaptureSize } from './generate-capture.js';
+import { hasGnuTime } from './measure.js';
+import { countChecks, formatCapture, formatChecks, memoryChecks, speedChecks, type CaptureResult } from './report.js';
+import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js';
+
+/**
+ * `npm run bench`: hopscope against tshark and a bare pcap-parser loop on two generated captures.
+ *
+ * Environment:
+ *   BENCH_TSHARK_BIG=1   also run tshark on the big capture (several minutes)
+ *   BENCH_RUNS=N         runs per fast tool, best kept (default 3)
+ *   BENCH_SIZES=small    only some captures (comma-separated: small,big)
+ *
+ * Exit status 0 only when every target and count check passes.
+ */
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
+const tsharkBig = process.env.BENCH_TSHARK_BIG === '1';
+const sizes = (process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[];
+
+function tsharkVersion(): string | undefined {
+  if (!tsharkInstalled) return undefined;
+  return spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+}
+
+async function main(): Promise<number> {
+  if (!hasGnuTime) console.log('note: /usr/bin/time not found (apt-get install -y time); peak RSS is polled from VmHWM');
+  const results: CaptureResult[] = [];
+  for (const size of sizes) {
+    const capture = ensureCapture(size);
+    if (!capture.cached) console.log(`generated ${size} capture in ${capture.generationSeconds.toFixed(1)} s`);
+    // The loop goes first: it also brings the file into the page cache for the others.
+    const loop = await runBareLoop(repo, capture, runs);
+    const hopscope = await runHopscope(repo, capture, runs);
+    const tshark = await runTshark(repo, capture, size === 'big' && !tsharkBig ? 'big capture: set BENCH_TSHARK_BIG=1' : undefined);
+    const result: CaptureResult = { capture, tools: { hopscope, 'pcap-parser loop': loop, tshark } };
+    results.push(result);
+    console.log(`\n${formatCapture(result)}`);
+  }
+
+  const targets = [...speedChecks(results), ...memoryChecks(results)];
+  const counts = countChecks(results);
+  console.log(`\n${formatChecks('targets', targets)}\n\n${formatChecks('counts', counts)}`);
+  if (counts.some((c) => c.verdict === 'FAIL')) {
+    console.log('\n!!! COUNT MISMATCH: a tool did not see the exchanges the generator wrote (see "counts" above) !!!');
+  }
+
+  const file = join(repo, 'bench', 'results', 'latest.json');
+  mkdirSync(dirname(file), { recursive: true });
+  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, tshark: tsharkVersion(), runsPerFastTool: runs };
+  // Wall-clock date only labels the results file; it is not part of any measurement.
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, targets, counts }, null, 2)}\n`);
+  console.log(`\nresults: ${file}`);
+  return [...targets, ...counts].every((c) => c.verdict === 'PASS') ? 0 : 1;
+}
+
+process.exitCode = await main();
