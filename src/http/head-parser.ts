@@ -1,0 +1,270 @@
+import type { HttpHeader, RequestHead, ResponseHead } from '../model/exchange.js';
+
+/**
+ * Parsing of one HTTP/1.x message head that is already known to be complete, from its latin1 text.
+ * Lines end in CRLF or bare LF; obsolete line folding is joined with one space; headers stay in wire
+ * order with their names as sent. Facts that decide body framing are collected on the way (no second
+ * pass, no regexes) into a reusable HeadFacts object owned by the caller.
+ */
+
+/** Framing facts of the last parsed head. One instance per direction parser, reset on every parse. */
+export class HeadFacts {
+  /** Content-Length value; -1 when absent. */
+  contentLength = -1;
+  /** Content-Length was repeated (identical values) or a list. */
+  contentLengthRepeated = false;
+  /** Content-Length values disagree or are not decimal digits. */
+  contentLengthInvalid = false;
+  /** A Transfer-Encoding header was present. */
+  hasTransferEncoding = false;
+  /** The last transfer coding is chunked. */
+  chunked = false;
+  /** An Upgrade header was present. */
+  upgrade = false;
+  /** Header lines without a colon (or with whitespace in the name) that were skipped. */
+  malformedLines = 0;
+  /** Why the head is not HTTP, or '' when it parsed. */
+  error = '';
+  /** Length of the head in bytes up to and including its empty line (an earlier bare-LF empty line may end it before the text does). */
+  headLength = 0;
+
+  reset(): void {
+    this.contentLength = -1;
+    this.contentLengthRepeated = false;
+    this.contentLengthInvalid = false;
+    this.hasTransferEncoding = false;
+    this.chunked = false;
+    this.upgrade = false;
+    this.malformedLines = 0;
+    this.error = '';
+    this.headLength = 0;
+  }
+}
+
+const CH_TAB = 9;
+const CH_CR = 13;
+const CH_SP = 32;
+
+/** RFC 9110 tchar. */
+export function isTokenChar(c: number): boolean {
+  if (c >= 0x61 && c <= 0x7a) return true; // a-z
+  if (c >= 0x41 && c <= 0x5a) return true; // A-Z
+  if (c >= 0x30 && c <= 0x39) return true; // 0-9
+  switch (c) {
+    case 0x21: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27: case 0x2a: case 0x2b:
+    case 0x2d: case 0x2e: case 0x5e: case 0x5f: case 0x60: case 0x7c: case 0x7e:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** End of the line that starts at `from` (index of its LF, or of its CR before the LF). */
+function lineEnd(text: string, nl: number, from: number): number {
+  return nl > from && text.charCodeAt(nl - 1) === CH_CR ? nl - 1 : nl;
+}
+
+/** "HTTP/d.d" at text[from, from+8). */
+function isVersionAt(text: string, from: number): boolean {
+  return (
+    text.charCodeAt(from) === 0x48 && text.charCodeAt(from + 1) === 0x54 && text.charCodeAt(from + 2) === 0x54 &&
+    text.charCodeAt(from + 3) === 0x50 && text.charCodeAt(from + 4) === 0x2f && isDigit(text.charCodeAt(from + 5)) &&
+    text.charCodeAt(from + 6) === 0x2e && isDigit(text.charCodeAt(from + 7))
+  );
+}
+
+function trimStart(text: string, from: number, to: number): number {
+  while (from < to) {
+    const c = text.charCodeAt(from);
+    if (c !== CH_SP && c !== CH_TAB) break;
+    from++;
+  }
+  return from;
+}
+
+function trimEnd(text: string, from: number, to: number): number {
+  while (to > from) {
+    const c = text.charCodeAt(to - 1);
+    if (c !== CH_SP && c !== CH_TAB) break;
+    to--;
+  }
+  return to;
+}
+
+/**
+ * Request line check on a single line (without its line ending): METHOD SP target SP HTTP/d.d,
+ * METHOD any token. Spaces inside the target are tolerated (some clients send them raw).
+ */
+export function isRequestLine(line: string): boolean {
+  const n = line.length;
+  if (n < 14 || !isVersionAt(line, n - 8) || line.charCodeAt(n - 9) !== CH_SP) return false;
+  const sp = line.indexOf(' ');
+  if (sp <= 0 || sp >= n - 10) return false;
+  for (let i = 0; i < sp; i++) if (!isTokenChar(line.charCodeAt(i))) return false;
+  return line.charCodeAt(sp + 1) !== CH_SP;
+}
+
+/** Status line check on a single line: HTTP/d.d SP 3DIGIT [SP reason]. */
+export function isStatusLine(line: string): boolean {
+  const n = line.length;
+  if (n < 12 || !isVersionAt(line, 0) || line.charCodeAt(8) !== CH_SP) return false;
+  if (!isDigit(line.charCodeAt(9)) || !isDigit(line.charCodeAt(10)) || !isDigit(line.charCodeAt(11))) return false;
+  return n === 12 || line.charCodeAt(12) === CH_SP;
+}
+
+/** Parses a Content-Length value ("12", or a list of identical values "12, 12") into facts. */
+function noteContentLength(facts: HeadFacts, value: string): void {
+  let parsed = -1;
+  let n = 0;
+  let digits = 0;
+  let items = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 0x2c;
+    if (isDigit(c)) {
+      if (digits === 15) {
+        facts.contentLengthInvalid = true; // beyond what a double counts exactly
+        return;
+      }
+      n = n * 10 + (c - 0x30);
+      digits++;
+    } else if (c === 0x2c) {
+      if (digits === 0) {
+        facts.contentLengthInvalid = true;
+        return;
+      }
+      if (items > 0 && n !== parsed) {
+        facts.contentLengthInvalid = true;
+        return;
+      }
+      parsed = n;
+      items++;
+      n = 0;
+      digits = 0;
+    } else if (c !== CH_SP && c !== CH_TAB) {
+      facts.contentLengthInvalid = true;
+      return;
+    }
+  }
+  if (items > 1) facts.contentLengthRepeated = true;
+  if (facts.contentLength >= 0) {
+    facts.contentLengthRepeated = true;
+    if (facts.contentLength !== parsed) facts.contentLengthInvalid = true;
+  }
+  facts.contentLength = parsed;
+}
+
+/** Transfer-Encoding: only the last coding of the last header decides chunked framing (RFC 9112 §6.3). */
+function noteTransferEncoding(facts: HeadFacts, value: string): void {
+  facts.hasTransferEncoding = true;
+  const comma = value.lastIndexOf(',');
+  const from = trimStart(value, comma + 1, value.length);
+  const to = trimEnd(value, from, value.length);
+  facts.chunked = to - from === 7 && value.slice(from, to).toLowerCase() === 'chunked';
+}
+
+function noteHeader(facts: HeadFacts, name: string, value: string): void {
+  // Cheap length test first: most headers are none of these.
+  const n = name.length;
+  if (n === 14) {
+    if (name.toLowerCase() === 'content-length') noteContentLength(facts, value);
+  } else if (n === 17) {
+    if (name.toLowerCase() === 'transfer-encoding') noteTransferEncoding(facts, value);
+  } else if (n === 7) {
+    if (name.toLowerCase() === 'upgrade') facts.upgrade = true;
+  }
+}
+
+/**
+ * Header lines from `from` to the end of the head. Returns the headers, and sets facts.headLength to
+ * the end of the empty line. `text` must contain an empty line (the caller found it).
+ */
+export function parseHeaderLines(text: string, from: number, facts: HeadFacts, noteFraming: boolean): HttpHeader[] {
+  const headers: HttpHeader[] = [];
+  let pos = from;
+  const n = text.length;
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n; // defensive: the caller guarantees an empty line
+    const end = lineEnd(text, nl, pos);
+    if (end === pos) {
+      facts.headLength = nl + 1;
+      return headers;
+    }
+    const first = text.charCodeAt(pos);
+    if (first === CH_SP || first === CH_TAB) {
+      // Obsolete line folding: the line continues the previous header's value.
+      const last = headers.length > 0 ? headers[headers.length - 1] : undefined;
+      const vFrom = trimStart(text, pos, end);
+      const vTo = trimEnd(text, vFrom, end);
+      if (last === undefined) facts.malformedLines++;
+      else if (vTo > vFrom) {
+        last.value = last.value.length > 0 ? `${last.value} ${text.slice(vFrom, vTo)}` : text.slice(vFrom, vTo);
+      }
+    } else {
+      const colon = text.indexOf(':', pos);
+      if (colon < 0 || colon >= end || colon === pos) {
+        facts.malformedLines++;
+      } else {
+        const name = text.slice(pos, colon);
+        if (name.indexOf(' ') >= 0 || name.indexOf('\t') >= 0) {
+          facts.malformedLines++; // RFC 9112 §5.1: no whitespace between name and colon
+        } else {
+          const vFrom = trimStart(text, colon + 1, end);
+          const value = text.slice(vFrom, trimEnd(text, vFrom, end));
+          headers.push({ name, value });
+          if (noteFraming) noteHeader(facts, name, value);
+        }
+      }
+    }
+    pos = nl + 1;
+  }
+  facts.headLength = n;
+  return headers;
+}
+
+/** Parses a request head; returns undefined with facts.error set when the request line is not HTTP. */
+export function parseRequestHead(text: string, facts: HeadFacts): RequestHead | undefined {
+  facts.reset();
+  const nl = text.indexOf('\n');
+  const end = lineEnd(text, nl < 0 ? text.length : nl, 0);
+  const line = text.slice(0, end);
+  if (!isRequestLine(line)) {
+    facts.error = 'invalid request line';
+    return undefined;
+  }
+  const sp = line.indexOf(' ');
+  const headers = parseHeaderLines(text, nl + 1, facts, true);
+  return {
+    method: line.slice(0, sp),
+    target: line.slice(sp + 1, end - 9),
+    httpVersion: line.slice(end - 8),
+    headers,
+    headSize: facts.headLength,
+  };
+}
+
+/** Parses a response head; returns undefined with facts.error set when the status line is not HTTP. */
+export function parseResponseHead(text: string, facts: HeadFacts): ResponseHead | undefined {
+  facts.reset();
+  const nl = text.indexOf('\n');
+  const end = lineEnd(text, nl < 0 ? text.length : nl, 0);
+  const line = text.slice(0, end);
+  if (!isStatusLine(line)) {
+    facts.error = 'invalid status line';
+    return undefined;
+  }
+  const status =
+    (line.charCodeAt(9) - 0x30) * 100 + (line.charCodeAt(10) - 0x30) * 10 + (line.charCodeAt(11) - 0x30);
+  const headers = parseHeaderLines(text, nl + 1, facts, true);
+  return {
+    status,
+    reason: end > 13 ? line.slice(13) : '',
+    httpVersion: line.slice(0, 8),
+    headers,
+    headSize: facts.headLength,
+  };
+}

@@ -1,0 +1,311 @@
+import type { ConnectionInfo, Direction, EndReason, StreamHandler } from '../model/connection.js';
+import type { Body, Exchange, ExchangeSink, RequestHead, ResponseHead, Termination } from '../model/exchange.js';
+import type { Stats } from '../model/stats.js';
+import type { Timestamp } from '../model/time.js';
+import type { SlabAllocator } from './body-collector.js';
+import {
+  DirectionParser,
+  type LostReason,
+  type MessageCut,
+  type ParserOwner,
+  ROLE_REQUEST,
+  ROLE_RESPONSE,
+  ROLE_UNKNOWN,
+  START_REQUEST,
+} from './direction-parser.js';
+import { isTokenChar } from './head-parser.js';
+import { OpenExchange } from './open-exchange.js';
+
+/** What every connection of one pipeline shares. */
+export interface HttpContext {
+  readonly sink: ExchangeSink;
+  readonly stats: Stats;
+  readonly slabs: SlabAllocator;
+  readonly maxBody: number;
+  readonly maxHead: number;
+}
+
+/** Termination of an exchange still waiting for its response when the server side ends. */
+function unansweredTermination(reason: EndReason): Termination {
+  return reason === 'reset' ? 'reset' : reason === 'capture-end' ? 'capture-end' : 'no-response';
+}
+
+/** Termination of an exchange whose final response was cut short by the end of the stream. */
+function cutTermination(cut: MessageCut): Termination | null {
+  switch (cut) {
+    case 'fin':
+    case 'reset':
+      return 'reset'; // a sized or chunked response closed early is an aborted response
+    case 'idle':
+    case 'capture-end':
+      return 'capture-end';
+    default:
+      return null;
+  }
+}
+
+/**
+ * One TCP connection as HTTP: decides which side is the client from content, runs a parser per
+ * direction, and pairs responses with requests first-in first-out (pipelining), keeping interim 1xx
+ * responses on the exchange they precede. Every begun seq ends in exactly one complete() or abandon().
+ */
+export class HttpConnection implements StreamHandler, ParserOwner {
+  private readonly a: DirectionParser;
+  private readonly b: DirectionParser;
+  private clientIsA: boolean | null = null;
+  private notHttp = false;
+  private sawData = false;
+  private sawGap = false;
+  /** Bytes skipped before the roles were known; counted once the connection turns out to be HTTP. */
+  private preSkipped = 0;
+  private nextIndex = 0;
+  /** The exchange whose request is being parsed. */
+  private requesting: OpenExchange | null = null;
+  /** The exchange whose (interim or final) response is being parsed; null for an orphan response. */
+  private responding: OpenExchange | null = null;
+  /** Exchanges without a final response yet, in request order. */
+  private readonly awaiting: OpenExchange[] = [];
+
+  constructor(
+    private readonly info: ConnectionInfo,
+    private readonly ctx: HttpContext,
+  ) {
+    this.a = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
+    this.b = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
+  }
+
+  // ---- StreamHandler ---------------------------------------------------------------------------
+
+  data(direction: Direction, bytes: Uint8Array, ts: Timestamp): void {
+    if (this.notHttp || bytes.length === 0) return;
+    if (!this.sawData) {
+      this.sawData = true;
+      // With the handshake seen, an HTTP client's first byte starts a method: reject other protocols cheaply.
+      if (direction === 'a2b' && !this.sawGap && this.info.initiator === 'a' && !isTokenChar(bytes[0])) {
+        this.markNotHttp();
+        return;
+      }
+    }
+    (direction === 'a2b' ? this.a : this.b).data(bytes, ts);
+  }
+
+  gap(direction: Direction, lostBytes: number, ts: Timestamp): void {
+    this.sawGap = true;
+    if (this.notHttp) return;
+    (direction === 'a2b' ? this.a : this.b).gap(lostBytes, ts);
+  }
+
+  end(direction: Direction, reason: EndReason, ts: Timestamp): void {
+    const parser = direction === 'a2b' ? this.a : this.b;
+    const other = direction === 'a2b' ? this.b : this.a;
+    parser.end(reason, ts);
+    if (parser.role === ROLE_RESPONSE) {
+      const t = unansweredTermination(reason);
+      for (const ex of this.awaiting) {
+        ex.responseDone = true;
+        if (ex.termination === null) ex.termination = t;
+        if (!ex.requestDone && ex === this.requesting) continue; // completes when its request ends
+        this.maybeFinish(ex);
+      }
+      this.awaiting.length = 0;
+    }
+    if (other.ended) this.sweep(reason);
+  }
+
+  // ---- ParserOwner -----------------------------------------------------------------------------
+
+  rolesFound(parser: DirectionParser, kind: number): void {
+    if (this.clientIsA !== null) return;
+    const isClient = kind === START_REQUEST;
+    this.clientIsA = (parser === this.a) === isClient;
+    this.a.role = this.clientIsA ? ROLE_REQUEST : ROLE_RESPONSE;
+    this.b.role = this.clientIsA ? ROLE_RESPONSE : ROLE_REQUEST;
+    this.ctx.stats.count('http.connections');
+    if (this.preSkipped > 0) this.ctx.stats.count('http.skipped-bytes', this.preSkipped);
+  }
+
+  detectionExhausted(parser: DirectionParser): void {
+    const other = parser === this.a ? this.b : this.a;
+    if (this.clientIsA === null && (other.gaveUp || other.ended)) this.markNotHttp();
+  }
+
+  messageStarted(parser: DirectionParser, ts: Timestamp): void {
+    if (parser.role !== ROLE_REQUEST) return;
+    const ex = new OpenExchange(this.ctx.sink.begin(ts), ts);
+    this.requesting = ex;
+    this.awaiting.push(ex);
+  }
+
+  requestHead(parser: DirectionParser, head: RequestHead, _ts: Timestamp): void {
+    const ex = this.requesting;
+    if (ex === null) return;
+    ex.request = head;
+    ex.index = this.nextIndex++;
+    ex.upgradeRequested = parser.upgradeRequested;
+    this.ctx.stats.count('http.requests');
+  }
+
+  responseHead(_parser: DirectionParser, head: ResponseHead, _ts: Timestamp): string {
+    this.ctx.stats.count('http.responses');
+    if (this.awaiting.length === 0) {
+      this.responding = null;
+      this.ctx.stats.count('http.orphan-response');
+      return '';
+    }
+    const ex = this.awaiting[0];
+    this.responding = ex;
+    if (head.status >= 200 || head.status === 101) this.awaiting.shift();
+    return ex.request === null ? '' : ex.request.method;
+  }
+
+  messageDone(parser: DirectionParser, body: Body, cut: MessageCut): void {
+    if (parser.role === ROLE_REQUEST) {
+      const ex = this.requesting;
+      this.requesting = null;
+      if (ex === null || ex.closed) return;
+      ex.requestBody = body;
+      ex.requestFirst = parser.firstTs;
+      ex.requestLast = parser.lastTs;
+      ex.requestDone = true;
+      this.maybeFinish(ex);
+      return;
+    }
+    const ex = this.responding;
+    this.responding = null;
+    const head = parser.responseHead;
+    if (ex === null || head === null || ex.closed) return;
+    const message = { head, body, firstByte: parser.firstTs, lastByte: parser.lastTs };
+    if (head.status < 200 && head.status !== 101) {
+      if (ex.interim === null) ex.interim = [];
+      ex.interim.push(message);
+      return;
+    }
+    ex.response = message;
+    ex.responseDone = true;
+    const t = cutTermination(cut);
+    if (t !== null) ex.termination = t;
+    const tunnel = head.status === 101 || (ex.request !== null && ex.request.method === 'CONNECT' && head.status < 300);
+    if (tunnel || ex.upgradeRequested) this.clientParser().resolveHold(tunnel, parser.lastTs);
+    this.maybeFinish(ex);
+  }
+
+  messageLost(parser: DirectionParser, why: LostReason, detail: string, ts: Timestamp): void {
+    const stats = this.ctx.stats;
+    if (parser.role === ROLE_REQUEST) {
+      const ex = this.requesting;
+      this.requesting = null;
+      stats.count(why === 'gap' ? 'http.request-lost-in-gap' : why === 'end' ? 'http.incomplete-message' : 'http.parse-error');
+      if (ex === null || ex.closed) return;
+      const i = this.awaiting.lastIndexOf(ex);
+      if (i >= 0) this.awaiting.splice(i, 1);
+      if (this.responding === ex) this.responding = null;
+      ex.closed = true;
+      this.ctx.sink.abandon(ex.seq);
+      return;
+    }
+    if (why === 'end') return; // the end of the server side settles what is still awaited
+    if (why === 'gap') {
+      this.responseLostInGap(ts);
+      return;
+    }
+    stats.count('http.parse-error');
+    if (this.awaiting.length > 0) this.awaiting[0].addAnomaly('http.parse-error', detail, ts);
+  }
+
+  boundaryGap(parser: DirectionParser, ts: Timestamp): void {
+    // Server bytes lost while requests wait: they were (part of) the next response.
+    if (parser.role === ROLE_RESPONSE) this.responseLostInGap(ts);
+  }
+
+  bodyGap(parser: DirectionParser, ts: Timestamp): void {
+    const ex = parser.role === ROLE_REQUEST ? this.requesting : this.responding;
+    if (ex === null || ex.gapped) return;
+    ex.gapped = true;
+    ex.addAnomaly('tcp.gap', 'bytes of a message body were not captured', ts);
+  }
+
+  anomaly(parser: DirectionParser, code: string, message: string, ts: Timestamp): void {
+    this.ctx.stats.count(code);
+    const ex = parser.role === ROLE_REQUEST ? this.requesting : this.responding;
+    if (ex !== null) ex.addAnomaly(code, message, ts);
+  }
+
+  skipped(parser: DirectionParser, bytes: number): void {
+    if (parser.role === ROLE_UNKNOWN) this.preSkipped += bytes;
+    else this.ctx.stats.count('http.skipped-bytes', bytes);
+  }
+
+  tunnelled(bytes: number): void {
+    this.ctx.stats.count('http.tunnel-bytes', bytes);
+  }
+
+  // ---- pairing and completion ------------------------------------------------------------------
+
+  private clientParser(): DirectionParser {
+    return this.clientIsA ? this.a : this.b;
+  }
+
+  private responseLostInGap(ts: Timestamp): void {
+    const ex = this.awaiting.shift();
+    if (ex === undefined) return;
+    ex.gapped = true;
+    ex.responseDone = true;
+    ex.addAnomaly('tcp.gap', 'the response was not captured', ts);
+    this.maybeFinish(ex);
+  }
+
+  private markNotHttp(): void {
+    if (this.notHttp) return;
+    this.notHttp = true;
+    this.ctx.stats.count('http.not-http-connections');
+    this.a.stop();
+    this.b.stop();
+  }
+
+  /** Both sides have ended: settle whatever is still open so every seq is closed exactly once. */
+  private sweep(reason: EndReason): void {
+    if (this.clientIsA === null && this.sawData) this.markNotHttp();
+    const t = unansweredTermination(reason);
+    const rest = this.awaiting.splice(0);
+    if (this.requesting !== null) rest.push(this.requesting);
+    if (this.responding !== null) rest.push(this.responding);
+    this.requesting = null;
+    this.responding = null;
+    for (const ex of rest) {
+      if (ex.closed) continue;
+      ex.requestDone = true;
+      ex.responseDone = true;
+      if (ex.termination === null && ex.response === undefined) ex.termination = t;
+      this.maybeFinish(ex);
+    }
+  }
+
+  private maybeFinish(ex: OpenExchange): void {
+    if (ex.closed || !ex.requestDone || !ex.responseDone) return;
+    ex.closed = true;
+    const head = ex.request;
+    const body = ex.requestBody;
+    if (head === null || body === null) {
+      this.ctx.sink.abandon(ex.seq);
+      return;
+    }
+    const info = this.info;
+    const exchange: Exchange = {
+      seq: ex.seq,
+      connection: {
+        id: info.id,
+        client: this.clientIsA === false ? info.b : info.a,
+        server: this.clientIsA === false ? info.a : info.b,
+        handshake: info.handshake,
+        index: ex.index,
+      },
+      request: { head, body, firstByte: ex.requestFirst, lastByte: ex.requestLast },
+      response: ex.response,
+      interim: ex.interim ?? [],
+      termination: ex.finalTermination(),
+      anomalies: ex.anomalies ?? [],
+    };
+    this.ctx.stats.count('http.exchanges');
+    this.ctx.sink.complete(exchange);
+  }
+}
