@@ -22,3 +22,4 @@ export { nginxConfig, nginxPort, writeNginxSite, type NginxSite } from './nginx-
 export * from './service-config.js';
 export { Testbed, type Placement, type TestbedOptions } from './testbed.js';
 export { waitForTcp } from './wait.js';
+export * from './demo-scenario.js';

@@ -44,7 +44,7 @@ ${temp}
     server_name _;
     root ${nginxSiteMountPoint}/www;
 ${site.locations ?? ''}
-    location / { try_files $uri =404; }
+    location / { try_files $uri $uri/index.html =404; }
   }
 }
 `;
