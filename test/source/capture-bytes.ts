@@ -20,7 +20,11 @@ export class Bytes {
     for (const x of this.littleEndian ? b.reverse() : b) this.u8(x);
     return this;
   }
-  /** 64-bit unsigned (or two's complement negative) from a bigint. */
+  /** pcapng packet timestamps: the high 32-bit word first, then the low one, each in the section's byte order. */
+  ticks(v: bigint): this {
+    return this.u32(Number(v >> 32n)).u32(Number(v & 0xffffffffn));
+  }
+  /** 64-bit integer (two's complement when negative) in the writer's byte order. */
   u64(v: bigint): this {
     const u = BigInt.asUintN(64, v);
     const high = Number(u >> 32n);
@@ -152,7 +156,7 @@ export function idb(le: boolean, o: IdbOptions): Uint8Array {
 }
 
 export function epb(le: boolean, interfaceId: number, ticks: bigint, data: Uint8Array, wireLength = data.length): Uint8Array {
-  const body = new Bytes(le).u32(interfaceId).u64(ticks).u32(data.length).u32(wireLength).raw(data).toBytes();
+  const body = new Bytes(le).u32(interfaceId).ticks(ticks).u32(data.length).u32(wireLength).raw(data).toBytes();
   return block(le, 6, body, [{ code: 1, value: new TextEncoder().encode('comment') }]);
 }
 
@@ -163,7 +167,7 @@ export function spb(le: boolean, wireLength: number, data: Uint8Array): Uint8Arr
 
 /** Obsolete Packet Block (type 2). */
 export function packetBlock(le: boolean, interfaceId: number, ticks: bigint, data: Uint8Array): Uint8Array {
-  const body = new Bytes(le).u16(interfaceId).u16(0).u64(ticks).u32(data.length).u32(data.length).raw(data).toBytes();
+  const body = new Bytes(le).u16(interfaceId).u16(0).ticks(ticks).u32(data.length).u32(data.length).raw(data).toBytes();
   return block(le, 2, body);
 }
 
