@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { HopscopeError } from '../model/errors.js';
+import { defaultPipelineOptions, type PipelineOptions } from '../model/options.js';
+
+export type OutputMode = 'table' | 'jsonl' | 'summary' | 'har';
+
+export interface ReadArgs {
+  input: string;
+  output: OutputMode;
+  json: boolean;
+  harPath?: string;
+  filter?: string;
+  redact: boolean;
+  redactPatterns: string[];
+  quiet: boolean;
+  pipeline: PipelineOptions;
+}
+
+/** "1m", "512k", "1048576" → bytes. */
+export function parseSize(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(text.trim());
+  if (!match) throw new HopscopeError('usage', `${flag} takes a size such as 65536, 512k or 1m, not '${text}'`);
+  const factor = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(match[1]) * factor);
+}
+
+function parsePositive(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new HopscopeError('usage', `${flag} takes a positive number, not '${text}'`);
+  return value;
+}
+
+/** Parses the options of `read` (and of `demo`, whose input is fixed). */
+export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        jsonl: { type: 'boolean' },
+        summary: { type: 'boolean' },
+        json: { type: 'boolean' },
+        har: { type: 'string' },
+        filter: { type: 'string' },
+        'max-body': { type: 'string' },
+        redact: { type: 'string', multiple: true },
+        'no-redact': { type: 'boolean' },
+        'idle-timeout': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
+  } catch (error) {
+    throw new HopscopeError('usage', `${(error as Error).message} (see hopscope --help)`);
+  }
+  const { values, positionals } = parsed;
+  const input = fixedInput ?? positionals[0];
+  if (input === undefined) throw new HopscopeError('usage', 'read needs a capture file, or - for stdin (see hopscope --help)');
+  if (positionals.length > (fixedInput ? 0 : 1)) {
+    throw new HopscopeError('usage', `unexpected argument '${positionals.at(-1)}' (see hopscope --help)`);
+  }
+  const modes = [values.jsonl && 'jsonl', values.summary && 'summary', values.har !== undefined && 'har'].filter(Boolean);
+  if (modes.length > 1) throw new HopscopeError('usage', `choose one of --jsonl, --summary, --har (got ${modes.join(', ')})`);
+  if (values.json && !values.summary) throw new HopscopeError('usage', '--json goes with --summary (for JSON lines use --jsonl)');
+  const pipeline: PipelineOptions = { ...defaultPipelineOptions };
+  if (values['max-body'] !== undefined) pipeline.maxBody = parseSize(values['max-body'], '--max-body');
+  if (values['idle-timeout'] !== undefined) pipeline.idleTimeoutSeconds = parsePositive(values['idle-timeout'], '--idle-timeout');
+  return {
+    input,
+    output: (modes[0] || 'table') as OutputMode,
+    json: values.json ?? false,
+    harPath: values.har,
+    filter: values.filter,
+    redact: !values['no-redact'],
+    redactPatterns: values.redact ?? [],
+    quiet: values.quiet ?? false,
+    pipeline,
+  };
+}

@@ -1,0 +1,59 @@
+import { FrameDecoder } from '../decode/frame-decoder.js';
+import { createHttpHandlerFactory } from '../http/http-handler-factory.js';
+import type { Anomaly } from '../model/anomaly.js';
+import type { Exchange } from '../model/exchange.js';
+import type { CaptureInterface, NameRecord } from '../model/frame.js';
+import type { PipelineOptions } from '../model/options.js';
+import { Stats } from '../model/stats.js';
+import { Reassembler } from '../reassembly/reassembler.js';
+import { StartOrderBuffer } from '../sinks/start-order-buffer.js';
+import type { CaptureEvents } from '../source/capture-reader.js';
+
+/**
+ * The composition of the offline stages: frames → segments → streams → exchanges in request start
+ * order. Synchronous from a frame to its exchanges; the caller owns the I/O at both ends.
+ */
+export interface Pipeline {
+  readonly events: CaptureEvents;
+  readonly stats: Stats;
+  readonly interfaces: CaptureInterface[];
+  readonly nameRecords: NameRecord[];
+  readonly warnings: Anomaly[];
+  /** End of capture: open connections end as 'capture-end' and every held exchange is released. */
+  finish(): void;
+}
+
+export function createPipeline(options: PipelineOptions, onExchange: (exchange: Exchange) => void): Pipeline {
+  const stats = new Stats();
+  const order = new StartOrderBuffer(onExchange, stats);
+  const reassembler = new Reassembler(createHttpHandlerFactory(order, stats, options), stats, options);
+  const decoder = new FrameDecoder(stats);
+  const interfaces: CaptureInterface[] = [];
+  const nameRecords: NameRecord[] = [];
+  const warnings: Anomaly[] = [];
+  return {
+    stats,
+    interfaces,
+    nameRecords,
+    warnings,
+    events: {
+      frame(frame) {
+        const segment = decoder.decode(frame);
+        if (segment !== undefined) reassembler.segment(segment);
+      },
+      interface(info) {
+        interfaces.push(info);
+      },
+      nameRecord(record) {
+        nameRecords.push(record);
+      },
+      warning(anomaly) {
+        warnings.push(anomaly);
+      },
+    },
+    finish() {
+      reassembler.finish();
+      order.flush();
+    },
+  };
+}
