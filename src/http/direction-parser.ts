@@ -68,6 +68,8 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 
 export class DirectionParser {
   role = ROLE_UNKNOWN;
+  /** Until the connection has shown HTTP, scans are bounded by DETECT_LIMIT. */
+  probing = true;
   /** Timestamps of the current (or just finished) message. */
   firstTs: Timestamp;
   lastTs: Timestamp;
@@ -128,6 +130,12 @@ export class DirectionParser {
 
   get gaveUp(): boolean {
     return this.state === S_DEAD;
+  }
+
+  /** Roles known from the handshake: the stream starts at a message boundary. */
+  assumeRole(role: number): void {
+    this.role = role;
+    this.state = S_HEAD;
   }
 
   /** Give the stream up (connection not HTTP): later bytes are ignored without looking. */
@@ -401,7 +409,7 @@ export class DirectionParser {
   private countSkipped(n: number): void {
     if (n <= 0) return;
     this.owner.skipped(this, n);
-    if (this.role === ROLE_UNKNOWN) {
+    if (this.probing) {
       this.scanned += n;
       if (this.scanned > DETECT_LIMIT && this.state === S_DETECT) {
         this.stop();
@@ -432,6 +440,7 @@ export class DirectionParser {
 
   /** Lose sync: scan for the next start line. `atLine` when the next byte may begin a message. */
   private resync(atLine: boolean): void {
+    if (this.state === S_DEAD) return; // the owner gave the stream up meanwhile
     this.state = S_DETECT;
     this.carryLen = 0;
     this.lineStart = atLine;

@@ -10,7 +10,6 @@ import {
   type ParserOwner,
   ROLE_REQUEST,
   ROLE_RESPONSE,
-  ROLE_UNKNOWN,
   START_REQUEST,
 } from './direction-parser.js';
 import { isTokenChar } from './head-parser.js';
@@ -53,6 +52,10 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private readonly a: DirectionParser;
   private readonly b: DirectionParser;
   private clientIsA: boolean | null = null;
+  /** The handshake was captured: side a is the client and HTTP must start at its first byte. */
+  private readonly strict: boolean;
+  /** A head parsed on this connection: it is HTTP. */
+  private confirmed = false;
   private notHttp = false;
   private sawData = false;
   private sawGap = false;
@@ -72,6 +75,12 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   ) {
     this.a = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
     this.b = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
+    this.strict = info.initiator === 'a' && info.handshake.syn !== undefined;
+    if (this.strict) {
+      this.clientIsA = true;
+      this.a.assumeRole(ROLE_REQUEST);
+      this.b.assumeRole(ROLE_RESPONSE);
+    }
   }
 
   // ---- StreamHandler ---------------------------------------------------------------------------
@@ -120,13 +129,21 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     this.clientIsA = (parser === this.a) === isClient;
     this.a.role = this.clientIsA ? ROLE_REQUEST : ROLE_RESPONSE;
     this.b.role = this.clientIsA ? ROLE_RESPONSE : ROLE_REQUEST;
-    this.ctx.stats.count('http.connections');
-    if (this.preSkipped > 0) this.ctx.stats.count('http.skipped-bytes', this.preSkipped);
   }
 
   detectionExhausted(parser: DirectionParser): void {
     const other = parser === this.a ? this.b : this.a;
-    if (this.clientIsA === null && (other.gaveUp || other.ended)) this.markNotHttp();
+    if (this.confirmed) return;
+    if (this.strict || other.gaveUp || other.ended) this.markNotHttp();
+  }
+
+  /** The first parsed head: the connection is HTTP, scans are no longer bounded. */
+  private confirm(): void {
+    this.confirmed = true;
+    this.a.probing = false;
+    this.b.probing = false;
+    this.ctx.stats.count('http.connections');
+    if (this.preSkipped > 0) this.ctx.stats.count('http.skipped-bytes', this.preSkipped);
   }
 
   messageStarted(parser: DirectionParser, ts: Timestamp): void {
@@ -142,10 +159,12 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     ex.request = head;
     ex.index = this.nextIndex++;
     ex.upgradeRequested = parser.upgradeRequested;
+    if (!this.confirmed) this.confirm();
     this.ctx.stats.count('http.requests');
   }
 
   responseHead(_parser: DirectionParser, head: ResponseHead, _ts: Timestamp): string {
+    if (!this.confirmed) this.confirm();
     this.ctx.stats.count('http.responses');
     if (this.awaiting.length === 0) {
       this.responding = null;
@@ -201,6 +220,8 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       if (this.responding === ex) this.responding = null;
       ex.closed = true;
       this.ctx.sink.abandon(ex.seq);
+      // With the handshake seen, a client whose first bytes are not a request is not speaking HTTP.
+      if (this.strict && !this.confirmed && why === 'parse-error') this.markNotHttp();
       return;
     }
     if (why === 'end') return; // the end of the server side settles what is still awaited
@@ -230,8 +251,8 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     if (ex !== null) ex.addAnomaly(code, message, ts);
   }
 
-  skipped(parser: DirectionParser, bytes: number): void {
-    if (parser.role === ROLE_UNKNOWN) this.preSkipped += bytes;
+  skipped(_parser: DirectionParser, bytes: number): void {
+    if (!this.confirmed) this.preSkipped += bytes;
     else this.ctx.stats.count('http.skipped-bytes', bytes);
   }
 
@@ -264,7 +285,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
 
   /** Both sides have ended: settle whatever is still open so every seq is closed exactly once. */
   private sweep(reason: EndReason): void {
-    if (this.clientIsA === null && this.sawData) this.markNotHttp();
+    if (!this.confirmed && this.sawData) this.markNotHttp();
     const t = unansweredTermination(reason);
     const rest = this.awaiting.splice(0);
     if (this.requesting !== null) rest.push(this.requesting);
