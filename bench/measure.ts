@@ -17,6 +17,8 @@ const KEEP_STDOUT = 1024 * 1024;
 export interface Measurement {
   wallSeconds: number;
   peakRssMb: number | undefined;
+  /** User + system CPU seconds of the child (GNU time only): steadier than wall time on a busy machine. */
+  cpuSeconds: number | undefined;
   rssMethod: 'gnu-time' | 'vmhwm-poll';
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -42,7 +44,7 @@ function readVmHwmKb(pid: number): number | undefined {
 export function measure(command: string, args: string[], cwd: string): Promise<Measurement> {
   const dir = mkdtempSync(join(tmpdir(), 'hopscope-bench-'));
   const rssFile = join(dir, 'rss');
-  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,15 +73,19 @@ export function measure(command: string, args: string[], cwd: string): Promise<M
       const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
       if (poll) clearInterval(poll);
       let kb: number | undefined = polledKb || undefined;
+      let cpuSeconds: number | undefined;
       if (hasGnuTime && existsSync(rssFile)) {
-        // GNU time puts "Command exited with non-zero status N" before the figure; take the last line.
+        // GNU time puts "Command exited with non-zero status N" before the figures; take the last line.
         const last = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '';
-        kb = /^\d+$/.test(last) ? Number(last) : undefined;
+        const m = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+        kb = m ? Number(m[1]) : undefined;
+        cpuSeconds = m ? Number(m[2]) + Number(m[3]) : undefined;
       }
       rmSync(dir, { recursive: true, force: true });
       resolve({
         wallSeconds,
         peakRssMb: kb === undefined ? undefined : kb / 1024,
+        cpuSeconds,
         rssMethod: hasGnuTime ? 'gnu-time' : 'vmhwm-poll',
         exitCode,
         signal,
@@ -96,6 +102,8 @@ export interface Best {
   best: Measurement;
   /** Highest peak RSS over all runs. */
   peakRssMb: number | undefined;
+  /** Lowest CPU time over all runs. */
+  cpuSeconds: number | undefined;
   runs: Measurement[];
 }
 
@@ -105,9 +113,10 @@ export async function bestOf(n: number, command: string, args: string[], cwd: st
   for (let i = 0; i < n; i++) {
     const m = await measure(command, args, cwd);
     runs.push(m);
-    if (m.exitCode !== 0) return { best: m, peakRssMb: m.peakRssMb, runs };
+    if (m.exitCode !== 0) return { best: m, peakRssMb: m.peakRssMb, cpuSeconds: m.cpuSeconds, runs };
   }
   const best = runs.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
   const rss = runs.map((r) => r.peakRssMb).filter((x): x is number => x !== undefined);
-  return { best, peakRssMb: rss.length ? Math.max(...rss) : undefined, runs };
+  const cpu = runs.map((r) => r.cpuSeconds).filter((x): x is number => x !== undefined);
+  return { best, peakRssMb: rss.length ? Math.max(...rss) : undefined, cpuSeconds: cpu.length ? Math.min(...cpu) : undefined, runs };
 }

@@ -26,6 +26,11 @@ const MAX_RSS_GROWTH = 1.25;
 
 const ratio = (x: number): string => `${x.toFixed(2)}×`;
 
+/** The same ratio in CPU seconds, shown beside the wall-time one (steadier on a shared machine). */
+function cpuRatio(a: ToolResult, b: ToolResult): string {
+  return a.cpuSeconds && b.cpuSeconds ? ` (cpu ${ratio(a.cpuSeconds / b.cpuSeconds)})` : '';
+}
+
 function get(results: CaptureResult[], size: CaptureSize): CaptureResult | undefined {
   return results.find((r) => r.capture.size === size);
 }
@@ -47,8 +52,9 @@ export function speedChecks(results: CaptureResult[]): Check[] {
   const name = `hopscope ≥${MIN_SPEEDUP_VS_TSHARK}× faster than tshark`;
   if (tsharkOn && ok(tsharkOn.tools.hopscope) && ok(tsharkOn.tools.tshark)) {
     const x = tsharkOn.tools.tshark.seconds / tsharkOn.tools.hopscope.seconds;
+    const cpu = cpuRatio(tsharkOn.tools.tshark, tsharkOn.tools.hopscope);
     const where = tsharkOn.capture.size === 'big' ? 'on the big capture' : 'on the small capture (tshark ran only there; BENCH_TSHARK_BIG=1 for the big one)';
-    checks.push({ name, verdict: x >= MIN_SPEEDUP_VS_TSHARK ? 'PASS' : 'FAIL', value: `${ratio(x)} ${where}` });
+    checks.push({ name, verdict: x >= MIN_SPEEDUP_VS_TSHARK ? 'PASS' : 'FAIL', value: `${ratio(x)}${cpu} ${where}` });
   } else {
     checks.push({ name, verdict: 'n/a', value: tsharkOn && !ok(tsharkOn.tools.tshark) ? `tshark ${tsharkOn.tools.tshark.status}` : hopscopeMissing(results) });
   }
@@ -58,7 +64,7 @@ export function speedChecks(results: CaptureResult[]): Check[] {
     const l = r.tools['pcap-parser loop'];
     if (ok(h) && ok(l)) {
       const x = h.seconds / l.seconds;
-      checks.push({ name: n, verdict: x <= MAX_SLOWDOWN_VS_LOOP ? 'PASS' : 'FAIL', value: `${ratio(x)} (${h.seconds.toFixed(2)} s vs ${l.seconds.toFixed(2)} s)` });
+      checks.push({ name: n, verdict: x <= MAX_SLOWDOWN_VS_LOOP ? 'PASS' : 'FAIL', value: `${ratio(x)}${cpuRatio(h, l)} (${h.seconds.toFixed(2)} s vs ${l.seconds.toFixed(2)} s)` });
     } else {
       checks.push({ name: n, verdict: 'n/a', value: ok(h) ? `loop ${l.status}` : hopscopeMissing(results) });
     }
@@ -125,13 +131,13 @@ export function formatCapture(r: CaptureResult): string {
     `capture ${c.size}: ${c.packets.toLocaleString('en-US')} packets, ${c.exchanges.toLocaleString('en-US')} exchanges, ` +
       `${(c.fileBytes / 1e6).toFixed(0)} MB (${c.cached ? 'cached; ' : ''}generated in ${c.generationSeconds.toFixed(1)} s)`,
     `  ${c.path}`,
-    `  ${pad('tool', 18)}${pad('time', 10, true)}${pad('packets', 12, true)}${pad('exchanges', 12, true)}${pad('peak RSS', 10, true)}  runs  note`,
+    `  ${pad('tool', 18)}${pad('time', 10, true)}${pad('cpu', 10, true)}${pad('packets', 12, true)}${pad('exchanges', 12, true)}${pad('peak RSS', 10, true)}  runs  note`,
   ];
   for (const t of Object.values(r.tools)) {
     const time = t.seconds !== undefined ? `${t.seconds.toFixed(2)} s` : t.status;
     const rss = t.peakRssMb !== undefined ? `${t.peakRssMb.toFixed(0)} MB` : '';
     out.push(
-      `  ${pad(t.tool, 18)}${pad(time, 10, true)}${pad(rate(t.packetsPerSecond), 12, true)}${pad(rate(t.exchangesPerSecond), 12, true)}` +
+      `  ${pad(t.tool, 18)}${pad(time, 10, true)}${pad(t.cpuSeconds !== undefined ? `${t.cpuSeconds.toFixed(2)} s` : '', 10, true)}${pad(rate(t.packetsPerSecond), 12, true)}${pad(rate(t.exchangesPerSecond), 12, true)}` +
         `${pad(rss, 10, true)}  ${pad(String(t.runs), 4)}  ${t.note ?? ''}`,
     );
   }

@@ -15,6 +15,7 @@ import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js
  *   BENCH_TSHARK_BIG=1   also run tshark on the big capture (several minutes)
  *   BENCH_RUNS=N         runs per fast tool, best kept (default 3)
  *   BENCH_SIZES=small    only some captures (comma-separated: small,big)
+ *   BENCH_CLI=path       the hopscope CLI to run (default dist/cli.js)
  *
  * Exit status 0 only when every target and count check passes.
  */

@@ -19,10 +19,13 @@ function num(text: string): number {
   return Number(text.replace(/[,_\s]/g, ''));
 }
 
-/** A line mentioning "total" with "N requests"/"requests: N" (or exchanges) in it. */
+/**
+ * A header comment line ("# …; 125000 requests") or a line mentioning "total", with
+ * "N requests"/"requests: N" (or exchanges) in it. Per-pair rows are never read as totals.
+ */
 export function countFromText(text: string): FoundCount | undefined {
   for (const line of text.split('\n')) {
-    if (!/total|all pairs/i.test(line)) continue;
+    if (!/^\s*#|total|all pairs/i.test(line)) continue;
     const after = /\b(?:requests|exchanges)\b\s*[:=]?\s*(\d[\d,_]*)/i.exec(line);
     if (after) return { count: num(after[1]), how: `text: "${line.trim()}"` };
     const before = /(\d[\d,_]*)\s+(?:requests|exchanges)\b/i.exec(line);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaptureInfo } from './generate-capture.js';
-import { bestOf, measure } from './measure.js';
+import { bestOf, measure, type Best } from './measure.js';
 import { countFromJson, countFromText } from './summary-count.js';
 
 /** The three things measured on each capture, each as its own child process. */
@@ -18,6 +18,8 @@ export interface ToolResult {
   seconds?: number;
   packetsPerSecond?: number;
   exchangesPerSecond?: number;
+  /** Lowest user+system CPU seconds over the runs. */
+  cpuSeconds?: number;
   /** Highest peak RSS over the runs. */
   peakRssMb?: number;
   runs: number;
@@ -26,15 +28,17 @@ export interface ToolResult {
   countHow?: string;
 }
 
-function finish(tool: ToolName, capture: CaptureInfo, seconds: number, peakRssMb: number | undefined, runs: number): ToolResult {
+function finish(tool: ToolName, capture: CaptureInfo, r: Best): ToolResult {
+  const seconds = r.best.wallSeconds;
   return {
     tool,
     status: 'ok',
     seconds,
+    cpuSeconds: r.cpuSeconds,
     packetsPerSecond: capture.packets / seconds,
     exchangesPerSecond: capture.exchanges / seconds,
-    peakRssMb,
-    runs,
+    peakRssMb: r.peakRssMb,
+    runs: r.runs.length,
   };
 }
 
@@ -49,16 +53,17 @@ export async function runBareLoop(repo: string, capture: CaptureInfo, n: number)
   const r = await bestOf(n, process.execPath, ['--no-deprecation', script, capture.path], repo);
   if (r.best.exitCode !== 0) return failed('pcap-parser loop', r.runs.length, r.best.exitCode, r.best.signal, r.best.stderrTail);
   const out = JSON.parse(r.best.stdout) as { packets: number; bytes: number };
-  return { ...finish('pcap-parser loop', capture, r.best.wallSeconds, r.peakRssMb, r.runs.length), count: out.packets, countHow: 'packets read' };
+  return { ...finish('pcap-parser loop', capture, r), count: out.packets, countHow: 'packets read' };
 }
 
+/** BENCH_CLI points at another build of the CLI (to compare builds); the default is the repo's dist/. */
 export async function runHopscope(repo: string, capture: CaptureInfo, n: number): Promise<ToolResult> {
-  const cli = join(repo, 'dist', 'cli.js');
-  if (!existsSync(cli)) return { tool: 'hopscope', status: 'not built', note: 'dist/cli.js is missing (npm run build)', runs: 0 };
+  const cli = process.env.BENCH_CLI ?? join(repo, 'dist', 'cli.js');
+  if (!existsSync(cli)) return { tool: 'hopscope', status: 'not built', note: `${cli} is missing (npm run build)`, runs: 0 };
   const args = [cli, 'read', capture.path, '--summary', '--quiet'];
   const r = await bestOf(n, process.execPath, args, repo);
   if (r.best.exitCode !== 0) return failed('hopscope', r.runs.length, r.best.exitCode, r.best.signal, r.best.stderrTail);
-  const result = finish('hopscope', capture, r.best.wallSeconds, r.peakRssMb, r.runs.length);
+  const result = finish('hopscope', capture, r);
   let found = countFromText(r.best.stdout);
   if (!found) {
     // The text summary has no recognisable total: ask for the JSON summary once (not timed).
@@ -75,5 +80,5 @@ export async function runTshark(repo: string, capture: CaptureInfo, skipReason: 
   if (skipReason) return { tool: 'tshark', status: 'skipped', note: skipReason, runs: 0 };
   const r = await bestOf(1, 'tshark', ['-r', capture.path, '-Y', 'http.response', '-T', 'fields', '-e', 'http.time'], repo);
   if (r.best.exitCode !== 0) return failed('tshark', 1, r.best.exitCode, r.best.signal, r.best.stderrTail);
-  return { ...finish('tshark', capture, r.best.wallSeconds, r.peakRssMb, 1), count: r.best.stdoutLines, countHow: 'http.response lines' };
+  return { ...finish('tshark', capture, r), count: r.best.stdoutLines, countHow: 'http.response lines' };
 }
