@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ownCaptures } from '../paths.js';
 import { captures, demoCaptureLine } from './captures-catalogue.js';
 
@@ -38,7 +39,7 @@ export function makeCaptures(folder: string): string[] {
   return written;
 }
 
-const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const folder = resolve(process.argv[2] ?? ownCaptures);
   for (const file of makeCaptures(folder)) process.stdout.write(`${resolve(folder, file)}\n`);
