@@ -5,7 +5,8 @@ export function ipv4Text(bytes: Uint8Array, off: number): string {
 
 /**
  * RFC 5952 text of the 16 bytes at `off`: lower-case hex without leading zeros, the longest run of two or
- * more zero groups (the first on a tie) written as "::". IPv4-mapped addresses stay in hex (as Node prints them).
+ * more zero groups (the first on a tie) written as "::", IPv4-mapped addresses as ::ffff:a.b.c.d — the same
+ * text decode/ gives packet addresses, so that name records and packets key on equal strings.
  */
 export function ipv6Text(bytes: Uint8Array, off: number): string {
   const groups: number[] = [];
@@ -30,6 +31,7 @@ export function ipv6Text(bytes: Uint8Array, off: number): string {
       .slice(from, to)
       .map((g) => g.toString(16))
       .join(':');
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) return `::ffff:${ipv4Text(bytes, off + 12)}`;
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
 }
