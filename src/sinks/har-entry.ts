@@ -1,4 +1,5 @@
 import type { Body, Exchange, HttpHeader, HttpMessage, ResponseHead } from '../model/exchange.js';
+import type { Timestamp } from '../model/time.js';
 import { diffNs, toIsoMicros } from '../model/time.js';
 import type { BodyDecoder } from './body-decoder.js';
 import { mediaType, renderBytes } from './body-text.js';
@@ -21,6 +22,8 @@ export interface HarEntryOptions {
   decodeBody?: BodyDecoder;
   /** Most decoded bytes shown per body; normally --max-body, so a small gzip cannot expand without bound. */
   maxBody: number;
+  /** Formats startedDateTime; default toIsoMicros (createEntryConverter passes a cached one). */
+  formatTime?: (ts: Timestamp) => string;
 }
 
 /** What one pass over a head's headers tells the converter. */
@@ -187,7 +190,7 @@ export function toHarEntry(exchange: Exchange, options: HarEntryOptions): HarEnt
   const url = requestUrl(head, connection.server, facts.host);
   const timings = harTimings(exchange);
   const entry: HarEntry = {
-    startedDateTime: toIsoMicros(request.firstByte),
+    startedDateTime: (options.formatTime ?? toIsoMicros)(request.firstByte),
     time: harTotalTime(timings),
     request: {
       method: head.method,

@@ -72,7 +72,7 @@ export type EntryRedactor = (entry: HarEntry) => HarEntry;
 export function createRedactor(options: RedactionOptions = {}): EntryRedactor {
   if (options.enabled === false) return (entry) => entry;
   const extra = (options.patterns ?? []).map(parseRedactPattern);
-  const isSensitive: NameMatcher =
+  const matches: NameMatcher =
     extra.length === 0
       ? isDefaultSensitiveName
       : (name) => {
@@ -80,28 +80,66 @@ export function createRedactor(options: RedactionOptions = {}): EntryRedactor {
           for (const matcher of extra) if (matcher(name)) return true;
           return false;
         };
-  return (entry) => redactEntry(entry, isSensitive);
+  // The same few header, parameter and field names come back in every entry: decide each once.
+  const isSensitive = memoize(matches);
+  const headerKind = memoize((name: string): HeaderKind => classifyHeader(name, matches));
+  return (entry) => redactEntry(entry, isSensitive, headerKind);
 }
 
-function redactEntry(entry: HarEntry, isSensitive: NameMatcher): HarEntry {
+/** A per-redactor cache, bounded because names come from traffic. */
+function memoize<T>(decide: (name: string) => T, limit = 4096): (name: string) => T {
+  const cache = new Map<string, T>();
+  return (name) => {
+    let result = cache.get(name);
+    if (result === undefined) {
+      result = decide(name);
+      if (cache.size >= limit) cache.clear();
+      cache.set(name, result);
+    }
+    return result;
+  };
+}
+
+const enum HeaderKind {
+  Keep,
+  Credentials,
+  Cookie,
+  SetCookie,
+  Sensitive,
+  Url,
+}
+
+function classifyHeader(name: string, isSensitive: NameMatcher): HeaderKind {
+  const lower = name.toLowerCase();
+  if (lower === 'authorization' || lower === 'proxy-authorization') return HeaderKind.Credentials;
+  if (lower === 'cookie') return HeaderKind.Cookie;
+  if (lower === 'set-cookie') return HeaderKind.SetCookie;
+  if (isSensitive(name)) return HeaderKind.Sensitive;
+  if (lower === 'location' || lower === 'referer' || lower === 'content-location') return HeaderKind.Url;
+  return HeaderKind.Keep;
+}
+
+type HeaderClassifier = (name: string) => HeaderKind;
+
+function redactEntry(entry: HarEntry, isSensitive: NameMatcher, headerKind: HeaderClassifier): HarEntry {
   const { request, response } = entry;
   request.url = redactUrl(request.url, isSensitive);
   redactParams(request.queryString, isSensitive);
-  redactHeaders(request.headers, isSensitive);
+  redactHeaders(request.headers, isSensitive, headerKind);
   redactCookies(request.cookies);
-  if (request._trailers !== undefined) redactHeaders(request._trailers, isSensitive);
+  if (request._trailers !== undefined) redactHeaders(request._trailers, isSensitive, headerKind);
   const postData = request.postData;
   if (postData !== undefined) {
     if (postData.params !== undefined) redactParams(postData.params, isSensitive);
     if (postData.encoding === undefined) postData.text = redactBodyText(postData.text, postData.mimeType, isSensitive);
   }
-  redactHeaders(response.headers, isSensitive);
+  redactHeaders(response.headers, isSensitive, headerKind);
   redactCookies(response.cookies);
-  if (response._trailers !== undefined) redactHeaders(response._trailers, isSensitive);
+  if (response._trailers !== undefined) redactHeaders(response._trailers, isSensitive, headerKind);
   response.redirectURL = redactUrl(response.redirectURL, isSensitive);
   const content = response.content;
   if (content.text !== undefined && content.encoding === undefined) content.text = redactBodyText(content.text, content.mimeType, isSensitive);
-  if (entry._interim !== undefined) for (const interim of entry._interim) redactHeaders(interim.headers, isSensitive);
+  if (entry._interim !== undefined) for (const interim of entry._interim) redactHeaders(interim.headers, isSensitive, headerKind);
   return entry;
 }
 
@@ -114,17 +152,30 @@ function redactParams(params: HarNameValue[], isSensitive: NameMatcher): void {
 }
 
 /** Header values are replaced, never mutated in place: the objects are the entry's own. */
-function redactHeaders(headers: HarNameValue[], isSensitive: NameMatcher): void {
+function redactHeaders(headers: HarNameValue[], isSensitive: NameMatcher, headerKind: HeaderClassifier): void {
   for (let i = 0; i < headers.length; i++) {
     const { name, value } = headers[i];
-    const lower = name.toLowerCase();
     let redacted: string;
-    if (lower === 'authorization' || lower === 'proxy-authorization') redacted = redactCredentials(value);
-    else if (lower === 'cookie') redacted = redactCookieHeader(value);
-    else if (lower === 'set-cookie') redacted = redactSetCookie(value);
-    else if (isSensitive(name)) redacted = REDACTED;
-    else if (lower === 'location' || lower === 'referer' || lower === 'content-location') redacted = redactUrl(value, isSensitive);
-    else continue;
+    switch (headerKind(name)) {
+      case HeaderKind.Keep:
+        continue;
+      case HeaderKind.Credentials:
+        redacted = redactCredentials(value);
+        break;
+      case HeaderKind.Cookie:
+        redacted = redactCookieHeader(value);
+        break;
+      case HeaderKind.SetCookie:
+        redacted = redactSetCookie(value);
+        break;
+      case HeaderKind.Sensitive:
+        redacted = REDACTED;
+        break;
+      case HeaderKind.Url:
+        redacted = redactUrl(value, isSensitive);
+        if (redacted === value) continue;
+        break;
+    }
     headers[i] = { name, value: redacted };
   }
 }

@@ -23,9 +23,14 @@ export interface TableOptions {
 const WIDTH = { time: 12, client: 21, server: 26, method: 7, status: 15, total: 10, size: 7 } as const;
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+const HAS_CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+function escapeControl(ch: string): string {
+  return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
 
 function printable(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return HAS_CONTROL.test(text) ? text.replace(CONTROL, escapeControl) : text;
 }
 
 /** Pads or shortens to exactly `width` characters, eliding in the middle (ends carry the meaning). */
@@ -48,9 +53,12 @@ function address(endpoint: Endpoint): string {
 /** HH:MM:SS.mmm in UTC from capture time, without Date. */
 export function clockTime(sec: number, nsec: number): string {
   const day = ((sec % 86400) + 86400) % 86400;
-  const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
   const ms = Math.floor(nsec / 1e6);
-  return `${two(Math.floor(day / 3600))}:${two(Math.floor((day % 3600) / 60))}:${two(day % 60)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
+  return `${twoDigits(Math.floor(day / 3600))}:${twoDigits(Math.floor((day % 3600) / 60))}:${twoDigits(day % 60)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
+}
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 export function formatMs(ms: number): string {

@@ -13,6 +13,8 @@ const REG_NAME_HOST = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?::\d*)
 const IP_LITERAL_HOST = /^\[[0-9A-Fa-f:.]+\](?::\d*)?$/;
 /** Anything not allowed raw in path/query, or a '%' that does not start an escape. */
 const UNSAFE_PATH = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%(?![0-9A-Fa-f]{2})/gu;
+/** The same test without the global and unicode flags: the common, clean target needs only this. */
+const ANY_UNSAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%(?![0-9A-Fa-f]{2})/;
 
 function escapeChar(ch: string): string {
   if (ch === '%') return '%25';
@@ -25,6 +27,7 @@ function escapeChar(ch: string): string {
 
 /** Percent-encodes what RFC 3986 forbids in a path, query or fragment; keeps valid escapes. */
 export function toUriSafe(pathQueryFragment: string): string {
+  if (!ANY_UNSAFE.test(pathQueryFragment)) return pathQueryFragment;
   const hash = pathQueryFragment.indexOf('#');
   if (hash < 0) return pathQueryFragment.replace(UNSAFE_PATH, escapeChar);
   // Only one '#' may appear: later ones are data.
