@@ -77,6 +77,14 @@ function isVersionAt(text: string, from: number): boolean {
   );
 }
 
+function hasWhitespace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CH_SP || c === CH_TAB) return true;
+  }
+  return false;
+}
+
 function trimStart(text: string, from: number, to: number): number {
   while (from < to) {
     const c = text.charCodeAt(from);
@@ -166,15 +174,24 @@ function noteTransferEncoding(facts: HeadFacts, value: string): void {
   facts.chunked = to - from === 7 && value.slice(from, to).toLowerCase() === 'chunked';
 }
 
+/** Case-insensitive comparison with a lower-case ASCII name, without making a lower-cased copy. */
+function nameIs(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 function noteHeader(facts: HeadFacts, name: string, value: string): void {
   // Cheap length test first: most headers are none of these.
   const n = name.length;
   if (n === 14) {
-    if (name.toLowerCase() === 'content-length') noteContentLength(facts, value);
+    if (nameIs(name, 'content-length')) noteContentLength(facts, value);
   } else if (n === 17) {
-    if (name.toLowerCase() === 'transfer-encoding') noteTransferEncoding(facts, value);
+    if (nameIs(name, 'transfer-encoding')) noteTransferEncoding(facts, value);
   } else if (n === 7) {
-    if (name.toLowerCase() === 'upgrade') facts.upgrade = true;
+    if (nameIs(name, 'upgrade')) facts.upgrade = true;
   }
 }
 
@@ -209,10 +226,10 @@ export function parseHeaderLines(text: string, from: number, facts: HeadFacts, n
       if (colon < 0 || colon >= end || colon === pos) {
         facts.malformedLines++;
       } else {
-        const name = text.slice(pos, colon);
-        if (name.indexOf(' ') >= 0 || name.indexOf('\t') >= 0) {
-          facts.malformedLines++; // RFC 9112 §5.1: no whitespace between name and colon
+        if (hasWhitespace(text, pos, colon)) {
+          facts.malformedLines++; // RFC 9112 §5.1: no whitespace in a name or before the colon
         } else {
+          const name = text.slice(pos, colon);
           const vFrom = trimStart(text, colon + 1, end);
           const value = text.slice(vFrom, trimEnd(text, vFrom, end));
           headers.push({ name, value });

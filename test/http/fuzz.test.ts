@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Direction, EndReason } from '../../src/model/connection.js';
+import { bytes, connectionInfo, Harness, ts } from './support/recording-sink.js';
+
+/** Small deterministic PRNG so that a failure can be replayed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VALID_CLIENT =
+  'GET / HTTP/1.1\r\nHost: a\r\n\r\n' +
+  'POST /u HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello' +
+  'PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n' +
+  'GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+const VALID_SERVER =
+  'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc' +
+  'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n' +
+  'HTTP/1.1 204 No Content\r\n\r\n' +
+  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x02hi';
+
+function randomSlices(data: Uint8Array, rand: () => number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const n = 1 + Math.floor(rand() * 40);
+    out.push(data.subarray(pos, pos + n));
+    pos += n;
+  }
+  return out;
+}
+
+function mutate(data: Uint8Array, rand: () => number): Uint8Array {
+  const out = Uint8Array.from(data);
+  const edits = Math.floor(rand() * 6);
+  for (let i = 0; i < edits; i++) out[Math.floor(rand() * out.length)] = Math.floor(rand() * 256);
+  return out.subarray(0, Math.floor(rand() * (out.length + 1)));
+}
+
+describe('fuzz-ish: bad input never throws and every begun seq is closed once', () => {
+  it('random bytes', () => {
+    const rand = prng(1);
+    for (let round = 0; round < 300; round++) {
+      const h = new Harness({ maxBody: 64, maxHeadBytes: 1024 }, connectionInfo('f', rand() < 0.5));
+      for (let i = 0; i < 20; i++) {
+        const n = Math.floor(rand() * 200);
+        const chunk = new Uint8Array(n);
+        for (let j = 0; j < n; j++) chunk[j] = rand() < 0.3 ? [10, 13, 32, 72, 58][Math.floor(rand() * 5)] : Math.floor(rand() * 256);
+        const dir: Direction = rand() < 0.5 ? 'a2b' : 'b2a';
+        if (rand() < 0.1) h.gap(dir, Math.floor(rand() * 100));
+        else h.send(dir, chunk);
+      }
+      h.finish((['fin', 'reset', 'idle', 'capture-end'] as EndReason[])[round % 4]);
+    }
+  });
+
+  it('random truncations, mutations, splits and gaps of valid messages', () => {
+    const rand = prng(2);
+    const client = bytes(VALID_CLIENT);
+    const server = bytes(VALID_SERVER);
+    let exchanges = 0;
+    for (let round = 0; round < 500; round++) {
+      const h = new Harness({ maxBody: 4 }, connectionInfo('t', rand() < 0.5));
+      const c = randomSlices(round % 3 === 0 ? client : mutate(client, rand), rand);
+      const s = randomSlices(round % 3 === 0 ? server : mutate(server, rand), rand);
+      let clock = 0;
+      while (c.length > 0 || s.length > 0) {
+        const fromClient = s.length === 0 || (c.length > 0 && rand() < 0.5);
+        const dir: Direction = fromClient ? 'a2b' : 'b2a';
+        const chunk = (fromClient ? c : s).shift()!;
+        if (rand() < 0.05) h.handler.gap(dir, chunk.length, ts(100, clock++));
+        else h.handler.data(dir, chunk, ts(100, clock++));
+      }
+      const exs = h.finish((['fin', 'reset', 'idle', 'capture-end'] as EndReason[])[round % 4]);
+      exchanges += exs.length;
+      for (const ex of exs) {
+        assert.ok(ex.request.body.data.length <= 4);
+        assert.ok(ex.request.body.size >= ex.request.body.data.length);
+      }
+    }
+    assert.ok(exchanges > 500, `valid inputs produced exchanges (${exchanges})`);
+  });
+});
