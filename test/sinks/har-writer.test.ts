@@ -11,10 +11,10 @@ import { WritableTextOutput } from '../../src/sinks/text-output.js';
 import { StringOutput } from './support/collect.js';
 import { at, buildExchange, cappedBody, makeBody } from './support/exchange-builder.js';
 import { assertValid, harValidators } from './support/har-schema.js';
-import { zlibDecoder } from './support/zlib-decoder.js';
+import { decodeBody } from '../../src/http/index.js';
 
 const validators = harValidators();
-const convert = createEntryConverter({ maxBody: 64, decodeBody: zlibDecoder });
+const convert = createEntryConverter({ maxBody: 64, decodeBody: decodeBody });
 
 /** Every case the entry tests cover, in one HAR. */
 function variety() {
