@@ -1,5 +1,5 @@
 import type { Exchange, Termination } from '../model/exchange.js';
-import { formatBytes, formatMs } from './table-sink.js';
+import { fitMiddle, formatBytes, formatMs } from './table-sink.js';
 import { harTimings, harTotalTime } from './har-timings.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
@@ -162,9 +162,9 @@ export function renderSummaryJson(summary: TrafficSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
 
+/** Names come from traffic and Docker: no control characters, elided in the middle (ends matter). */
 function fit(text: string, width: number): string {
-  const clean = text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
-  return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, width - 1)}…`;
+  return fitMiddle(text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?'), width);
 }
 
 /** Terminations other than 'complete' and anomaly codes, e.g. "reset:2 tcp.gap:1". */
@@ -201,7 +201,10 @@ export function renderSummaryTable(summary: TrafficSummary): string {
     'RECV'.padStart(7),
     ' NOTES',
   ].join(' ');
-  const lines = [`# latency = HAR time in ms (±1%); SENT/RECV = body bytes; ${summary.requests} requests`, head.trimEnd()];
+  const lines = [
+    `# latency = HAR time in ms, ±1% (send + wait + receive, + TCP handshake on a connection's first request); SENT/RECV = body bytes; ${summary.requests} requests`,
+    head.trimEnd(),
+  ];
   for (const pair of summary.pairs) {
     const latency = pair.latencyMs;
     const ms = (v: number | undefined): string => (v === undefined ? '-' : formatMs(v)).padStart(8);
