@@ -8,9 +8,10 @@ import { Stats } from '../model/stats.js';
 import { Reassembler } from '../reassembly/reassembler.js';
 import { StartOrderBuffer } from '../sinks/start-order-buffer.js';
 import type { CaptureEvents } from '../source/capture-reader.js';
+import { InterfaceMerger } from '../source/interface-merger.js';
 
 /**
- * The composition of the offline stages: frames → segments → streams → exchanges in request start
+ * The composition of the offline stages: frames (merged into time order) → segments → streams → exchanges in request start
  * order. Synchronous from a frame to its exchanges; the caller owns the I/O at both ends.
  */
 export interface Pipeline {
@@ -28,6 +29,15 @@ export function createPipeline(options: PipelineOptions, onExchange: (exchange: 
   const order = new StartOrderBuffer(onExchange, stats);
   const reassembler = new Reassembler(createHttpHandlerFactory(order, stats, options), stats, options);
   const decoder = new FrameDecoder(stats);
+  const merger = new InterfaceMerger(
+    (frame) => {
+      const segment = decoder.decode(frame);
+      if (segment !== undefined) reassembler.segment(segment);
+    },
+    stats,
+    options.interfaceMergeWindowSeconds,
+    options.maxMergeFrames,
+  );
   const interfaces: CaptureInterface[] = [];
   const nameRecords: NameRecord[] = [];
   const warnings: Anomaly[] = [];
@@ -38,11 +48,11 @@ export function createPipeline(options: PipelineOptions, onExchange: (exchange: 
     warnings,
     events: {
       frame(frame) {
-        const segment = decoder.decode(frame);
-        if (segment !== undefined) reassembler.segment(segment);
+        merger.push(frame);
       },
       interface(info) {
         interfaces.push(info);
+        merger.addInterface();
       },
       nameRecord(record) {
         nameRecords.push(record);
@@ -52,6 +62,7 @@ export function createPipeline(options: PipelineOptions, onExchange: (exchange: 
       },
     },
     finish() {
+      merger.flush();
       reassembler.finish();
       order.flush();
     },

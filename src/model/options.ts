@@ -10,6 +10,13 @@ export interface PipelineOptions {
   idleTimeoutSeconds: number;
   /** Bytes of an HTTP head before it is declared malformed. */
   maxHeadBytes: number;
+  /**
+   * Frames from several interfaces are put back in capture-time order within this window: capture
+   * tools write each interface's packets in batches, so a file's order is not time order.
+   */
+  interfaceMergeWindowSeconds: number;
+  /** Frames held for that reordering at most; past it the oldest go on (counted). */
+  maxMergeFrames: number;
 }
 
 export const defaultPipelineOptions: PipelineOptions = {
@@ -18,4 +25,6 @@ export const defaultPipelineOptions: PipelineOptions = {
   maxConnections: 100_000,
   idleTimeoutSeconds: 300,
   maxHeadBytes: 64 * 1024,
+  interfaceMergeWindowSeconds: 2,
+  maxMergeFrames: 200_000,
 };
