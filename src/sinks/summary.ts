@@ -1,11 +1,12 @@
 import type { Exchange, Termination } from '../model/exchange.js';
 import { fitMiddle, formatBytes, formatMs } from './table-sink.js';
-import { harTimings, harTotalTime } from './har-timings.js';
+import { exchangeLatencyMs } from '../model/latency.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /**
  * --summary: per client → server pair (container names when known, else IPs; server port included),
- * request counts, status classes, latency percentiles of HAR `time`, body bytes, terminations and
+ * request counts, status classes, latency percentiles (request first byte → response last byte, as the
+ * table's TOTAL), body bytes, terminations and
  * anomalies. Memory is per pair (a bounded histogram each) and the number of pairs is bounded too.
  */
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other' | 'none';
@@ -26,7 +27,7 @@ export interface PairSummary {
   requests: number;
   /** 'none': no response; 'other': a status outside 100–599. */
   status: Record<StatusClass, number>;
-  /** Milliseconds (HAR `time`), null when no exchange had a response. */
+  /** Milliseconds from request first byte to response last byte; null when no exchange had a response. */
   latencyMs: LatencySummary | null;
   /** Request body bytes (after de-chunking). */
   bytesSent: number;
@@ -97,7 +98,7 @@ export class SummaryCollector {
     else {
       stats.status[statusClass(response.head.status)]++;
       stats.bytesReceived += response.body.size;
-      stats.latency.add(harTotalTime(harTimings(exchange)));
+      stats.latency.add(exchangeLatencyMs(exchange)!);
     }
     stats.terminations.set(exchange.termination, (stats.terminations.get(exchange.termination) ?? 0) + 1);
     for (const anomaly of exchange.anomalies) stats.anomalies.set(anomaly.code, (stats.anomalies.get(anomaly.code) ?? 0) + 1);
@@ -202,7 +203,7 @@ export function renderSummaryTable(summary: TrafficSummary): string {
     ' NOTES',
   ].join(' ');
   const lines = [
-    `# latency = HAR time in ms, ±1% (send + wait + receive, + TCP handshake on a connection's first request); SENT/RECV = body bytes; ${summary.requests} requests`,
+    `# latency = request first byte → response last byte in ms, ±1%; SENT/RECV = body bytes; ${summary.requests} requests`,
     head.trimEnd(),
   ];
   for (const pair of summary.pairs) {

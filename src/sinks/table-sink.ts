@@ -1,6 +1,6 @@
 import type { Endpoint } from '../model/connection.js';
+import { exchangeLatencyMs } from '../model/latency.js';
 import type { Exchange } from '../model/exchange.js';
-import { diffNs } from '../model/time.js';
 import type { TextOutput } from './text-output.js';
 
 /**
@@ -107,7 +107,8 @@ export function formatTableRow(exchange: Exchange, options: TableOptions = {}): 
   const server = exchange.serverContainer !== undefined ? `${exchange.serverContainer.name}:${connection.server.port}` : address(connection.server);
   const complete = exchange.termination === 'complete';
   const status = response === undefined ? `— ${exchange.termination}` : complete ? `${response.head.status}` : `${response.head.status} ${exchange.termination}`;
-  const total = response === undefined ? '-' : formatMs(Math.max(0, diffNs(response.lastByte, request.firstByte)) / 1e6);
+  const latency = exchangeLatencyMs(exchange);
+  const total = latency === undefined ? '-' : formatMs(Math.max(0, latency));
   const size = response === undefined ? '-' : formatBytes(response.body.size);
   const time = clockTime(request.firstByte.sec, request.firstByte.nsec);
   let statusCell = fitEnd(status, WIDTH.status);

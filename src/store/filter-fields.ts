@@ -1,5 +1,5 @@
 import type { Exchange } from '../model/exchange.js';
-import { diffMs } from '../model/time.js';
+import { exchangeLatencyMs } from '../model/latency.js';
 
 /** A field the filter language can test, read from an exchange. */
 export interface FilterField {
@@ -28,11 +28,6 @@ function endNames(ip: string, port: number, container: Exchange['clientContainer
     if (container.id) names.push(container.id.slice(0, 12));
   }
   return names;
-}
-
-/** Total time of the exchange in ms: request first byte to response last byte (or undefined). */
-export function exchangeLatencyMs(exchange: Exchange): number | undefined {
-  return exchange.response ? diffMs(exchange.response.lastByte, exchange.request.firstByte) : undefined;
 }
 
 const timeUnits = { ms: 1, s: 1000, us: 0.001, µs: 0.001 };

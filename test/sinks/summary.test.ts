@@ -104,7 +104,7 @@ describe('SummaryCollector', () => {
     assert.deepEqual(json.pairs[0], JSON.parse(JSON.stringify(top)));
 
     const table = renderSummaryTable(summary).split('\n');
-    assert.match(table[0], /HAR time in ms/);
+    assert.match(table[0], /request first byte → response last byte in ms/);
     assert.match(table[1], /^CLIENT +SERVER +REQS +1xx +2xx +3xx +4xx +5xx +none +p50 +p90 +p99 +max +SENT +RECV +NOTES$/);
     assert.match(table[2], /^web +users:8080 +5 +0 +3 +0 +0 +1 +1 .* reset:1 tcp\.gap:1$/);
     assert.match(table[3], /^172\.17\.0\.2 +\[fd00::9\]:80 +2 /);
