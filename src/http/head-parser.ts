@@ -77,14 +77,6 @@ function isVersionAt(text: string, from: number): boolean {
   );
 }
 
-function hasWhitespace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CH_SP || c === CH_TAB) return true;
-  }
-  return false;
-}
-
 function trimStart(text: string, from: number, to: number): number {
   while (from < to) {
     const c = text.charCodeAt(from);
@@ -226,7 +218,8 @@ export function parseHeaderLines(text: string, from: number, facts: HeadFacts, n
       if (colon < 0 || colon >= end || colon === pos) {
         facts.malformedLines++;
       } else {
-        if (hasWhitespace(text, pos, colon)) {
+        const sp = text.indexOf(' ', pos);
+        if ((sp >= 0 && sp < colon) || text.charCodeAt(colon - 1) === CH_TAB) {
           facts.malformedLines++; // RFC 9112 §5.1: no whitespace in a name or before the colon
         } else {
           const name = text.slice(pos, colon);

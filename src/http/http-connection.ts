@@ -178,6 +178,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   }
 
   messageDone(parser: DirectionParser, body: Body, cut: MessageCut): void {
+    if (body.truncated) this.ctx.stats.count('http.body-truncated');
     if (parser.role === ROLE_REQUEST) {
       const ex = this.requesting;
       this.requesting = null;

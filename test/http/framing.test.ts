@@ -120,6 +120,7 @@ describe('body framing (RFC 9112 §6)', () => {
     assert.equal(ex.response!.body.size, 5000);
     assert.equal(ex.response!.body.truncated, true);
     assert.equal(ex.termination, 'complete');
+    assert.equal(h.stats.get('http.body-truncated'), 1);
   });
 
   it('body data is an owned copy, not a view of the input chunk', () => {
