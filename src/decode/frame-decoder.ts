@@ -47,7 +47,6 @@ export class FrameDecoder {
   decode(frame: Frame): Segment | undefined {
     const c = this.cursor;
     c.reset(frame.data, frame.wireLength > frame.data.length);
-    if (frame.linkType === 1 && this.ethernetIpv4Tcp(c)) return this.tcp(c, frame);
     let step = decodeLinkLayer(c, frame.linkType);
     for (let depth = 0; step === Step.CONTINUE; depth++) {
       step = depth < MAX_LAYERS ? this.layer(c) : Step.BAD_HEADER;
@@ -56,25 +55,6 @@ export class FrameDecoder {
     if (step === Step.TCP) return this.tcp(c, frame);
     this.countFailure(step);
     return undefined;
-  }
-
-  /**
-   * The common case in one step: Ethernet II, IPv4 without options or fragmentation, TCP, complete.
-   * Anything else (or anything odd) goes the general way, which gives the same result.
-   */
-  private ethernetIpv4Tcp(c: DecodeCursor): boolean {
-    const d = c.data;
-    if (d.length < 54 || d[12] !== 0x08 || d[13] !== 0 || d[14] !== 0x45 || d[23] !== 6) return false;
-    if (((d[20] & 0x3f) | d[21]) !== 0) return false;
-    const total = (d[16] << 8) | d[17];
-    if (total < 40 || total > d.length - 14) return false;
-    c.end = 14 + total;
-    c.off = 34;
-    c.ipVersion = 4;
-    c.addrData = d;
-    c.srcOff = 26;
-    c.dstOff = 30;
-    return true;
   }
 
   private layer(c: DecodeCursor): number {
