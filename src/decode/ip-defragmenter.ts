@@ -17,6 +17,11 @@ export const defaultDefragmenterOptions: DefragmenterOptions = {
 const FRAGMENT_OVERHEAD = 64;
 /** Largest reassembled IP payload (no jumbograms). */
 const MAX_DATAGRAM = 65535;
+/**
+ * Fragments kept per datagram. Real fragmentation of a 64 KB datagram takes ~45 at an MTU of 1500;
+ * the bound keeps a flood of 8-byte fragments from making every completeness check expensive.
+ */
+const MAX_FRAGMENTS = 2048;
 
 interface Part {
   offset: number;
@@ -28,6 +33,8 @@ class PendingDatagram {
   /** Payload length, known once the last fragment (more-fragments clear) arrived; -1 before. */
   total = -1;
   cost = 0;
+  /** Sum of the fragment lengths (overlaps counted twice): coverage is possible only once ≥ total. */
+  received = 0;
   /** The protocol/next header carried by the fragment at offset 0, -1 until it arrives. */
   firstProto = -1;
   constructor(readonly firstSeconds: number) {}
@@ -79,13 +86,15 @@ export class IpDefragmenter {
     } else if (p.total >= 0 && end > p.total) {
       return this.drop(key, p);
     }
+    if (p.parts.length >= MAX_FRAGMENTS) return this.drop(key, p);
     if (offset === 0) p.firstProto = proto;
     if (overlaps(p, offset, end)) this.stats.count('decode.fragment-overlap');
     const cost = bytes.length + FRAGMENT_OVERHEAD;
     p.parts.push({ offset, bytes });
     p.cost += cost;
+    p.received += bytes.length;
     this.heldBytes += cost;
-    if (p.total >= 0 && p.firstProto >= 0 && covers(p)) {
+    if (p.total >= 0 && p.firstProto >= 0 && p.received >= p.total && covers(p)) {
       this.remove(key, p);
       this.lastProto = p.firstProto;
       return assemble(p);

@@ -39,23 +39,35 @@ export function decodeLinkLayer(c: DecodeCursor, linkType: number): number {
 }
 
 const ARPHRD_NETLINK = 824;
+/** SLL protocol values below 0x0600 are not EtherTypes; 4 means an 802.2 LLC header follows. */
+const SLL_P_802_2 = 4;
+
+function sllProtocol(c: DecodeCursor, protocol: number): number {
+  if (protocol === SLL_P_802_2) {
+    c.next = Next.LLC;
+    return Step.CONTINUE;
+  }
+  if (protocol < 0x0600) return Step.NON_IP;
+  c.next = protocol;
+  return Step.CONTINUE;
+}
 
 /** Linux cooked capture v1: 16-byte header, protocol (an EtherType) in the last two bytes. */
 function linuxSll(c: DecodeCursor): number {
   if (c.end - c.off < 16) return Step.TRUNCATED;
   if (u16(c.data, c.off + 2) === ARPHRD_NETLINK) return Step.NON_IP;
-  c.next = u16(c.data, c.off + 14);
+  const protocol = u16(c.data, c.off + 14);
   c.off += 16;
-  return Step.CONTINUE;
+  return sllProtocol(c, protocol);
 }
 
 /** Linux cooked capture v2: 20-byte header, protocol first. */
 function linuxSll2(c: DecodeCursor): number {
   if (c.end - c.off < 20) return Step.TRUNCATED;
   if (u16(c.data, c.off + 8) === ARPHRD_NETLINK) return Step.NON_IP;
-  c.next = u16(c.data, c.off);
+  const protocol = u16(c.data, c.off);
   c.off += 20;
-  return Step.CONTINUE;
+  return sllProtocol(c, protocol);
 }
 
 /**
@@ -93,6 +105,8 @@ function ciscoHdlc(c: DecodeCursor): number {
 }
 
 const NFULA_PAYLOAD = 9;
+/** Netlink attribute types carry "nested" and "net byte order" flags in their top bits. */
+const NLA_TYPE_MASK = 0x3fff;
 
 /**
  * NFLOG: 4-byte header (family, version, resource id), then TLVs whose length and type are in the
@@ -109,7 +123,7 @@ function nflog(c: DecodeCursor): number {
   if (first < 4 || first > end - o) little = false;
   while (end - o >= 4) {
     const len = little ? u16le(d, o) : u16(d, o);
-    const type = (little ? u16le(d, o + 2) : u16(d, o + 2)) & 0x7fff;
+    const type = (little ? u16le(d, o + 2) : u16(d, o + 2)) & NLA_TYPE_MASK;
     if (len < 4) return Step.BAD_HEADER;
     if (type === NFULA_PAYLOAD) {
       c.off = o + 4;

@@ -148,3 +148,11 @@ test('a non-final fragment whose length is not a multiple of 8 is a bad header',
   const { stats } = run([v4Fragment({ offset: 0, end: 1001, more: true })]);
   assert.equal(stats.get('decode.bad-header'), 1);
 });
+
+test('a flood of tiny fragments for one datagram is cut off and dropped', () => {
+  const frames: Uint8Array[] = [];
+  for (let off = 8; off < 8 * 3000; off += 8) frames.push(v4Fragment({ offset: off, end: off + 8, more: true }, 9, new Uint8Array(30000)));
+  const { stats, decoder } = run(frames);
+  assert.equal(stats.get('decode.fragment-dropped'), 1);
+  assert.equal(decoder.pendingFragments, 1, 'the fragments after the drop start over');
+});

@@ -86,6 +86,8 @@ test('Linux cooked captures v1 and v2', () => {
     cat(be16(proto), [0, 0], [0, 0, 0, 7], be16(1), [4, 6], [1, 2, 3, 4, 5, 6, 0, 0], p);
   assertV4(LinkType.LINUX_SLL2, sll2(0x0800, v4()));
   assertV6(LinkType.LINUX_SLL2, sll2(0x86dd, v6()));
+  // Protocol 4: an 802.2 LLC header follows (SNAP carries the EtherType).
+  assertV4(LinkType.LINUX_SLL, sll(4, cat([0xaa, 0xaa, 0x03, 0, 0, 0], be16(0x0800), v4())));
   // ARP over SLL is counted as not IP.
   const { stats } = decodeOne(LinkType.LINUX_SLL, sll(0x0806, new Uint8Array(28)));
   assert.equal(stats.get('decode.non-ip'), 1);
