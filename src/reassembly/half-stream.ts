@@ -1,6 +1,6 @@
 import type { Direction, EndReason, StreamHandler } from '../model/connection.js';
 import type { Stats } from '../model/stats.js';
-import { compareTs, maxTs, type Timestamp } from '../model/time.js';
+import { maxTs, type Timestamp } from '../model/time.js';
 import { MAX_PLAUSIBLE_ACK_AHEAD, seqAdd, seqDiff } from './seq.js';
 
 /**
@@ -41,8 +41,13 @@ export class HalfStream {
   window = -1;
   pending: Piece[] = [];
   bufferedBytes = 0;
-  /** Timestamp of the last call to the handler, so `ts` never goes backwards in this direction. */
+  /**
+   * Timestamp of the last call to the handler, so `ts` never goes backwards in this direction. Its
+   * fields are copied into numbers so the in-order path does not touch the previous segment's object.
+   */
   lastTs: Timestamp | undefined = undefined;
+  private lastSec = -Infinity;
+  private lastNsec = 0;
   endReason: EndReason | undefined = undefined;
 
   constructor(
@@ -136,8 +141,8 @@ export class HalfStream {
         // it once; the retransmission that follows is suppressed as a duplicate.
         this.stats.count('tcp.zero-window-probe');
       }
-      if (this.pending.length === 0) {
-        // The common case: in order, nothing buffered.
+      if (this.bufferedBytes === 0) {
+        // The common case: in order, nothing buffered (pieces are never empty, so no bytes = no pieces).
         if (rel === 0) this.deliver(payload, ts);
         else {
           this.stats.count('tcp.overlap');
@@ -341,10 +346,14 @@ export class HalfStream {
   }
 
   private deliveryTs(ts: Timestamp): Timestamp {
-    const last = this.lastTs;
-    if (last !== undefined && compareTs(last, ts) > 0) return last;
-    this.lastTs = ts;
-    return ts;
+    const sec = ts.sec;
+    if (sec > this.lastSec || (sec === this.lastSec && ts.nsec >= this.lastNsec)) {
+      this.lastTs = ts;
+      this.lastSec = sec;
+      this.lastNsec = ts.nsec;
+      return ts;
+    }
+    return this.lastTs as Timestamp;
   }
 }
 

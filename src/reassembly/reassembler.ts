@@ -49,6 +49,9 @@ export class Reassembler {
   private readonly lingerSeconds: number;
   private connectionCount = 0;
   private nextSweepSec = -Infinity;
+  // Volume counters are batched: two Stats.count calls per segment cost as much as the table lookup.
+  private segmentCount = 0;
+  private payloadBytes = 0;
   private latest: Timestamp | undefined = undefined;
 
   constructor(
@@ -77,9 +80,9 @@ export class Reassembler {
       this.sweep(ts);
     }
     const stats = this.stats;
-    stats.count('tcp.segments');
     const payload = seg.payload;
-    if (payload.length > 0) stats.count('tcp.payload-bytes', payload.length);
+    this.segmentCount++;
+    this.payloadBytes += payload.length;
 
     const flags = seg.flags;
     const key = connectionKey(seg);
@@ -122,10 +125,22 @@ export class Reassembler {
   }
 
   /**
+   * Adds the batched volume counters ('tcp.segments', 'tcp.payload-bytes') to stats. Runs by itself
+   * once per captured second and at finish(); call it before reading stats mid-run for exact values.
+   */
+  flushStats(): void {
+    if (this.segmentCount > 0) this.stats.count('tcp.segments', this.segmentCount);
+    if (this.payloadBytes > 0) this.stats.count('tcp.payload-bytes', this.payloadBytes);
+    this.segmentCount = 0;
+    this.payloadBytes = 0;
+  }
+
+  /**
    * End of capture: every open direction delivers what it holds (holes become gaps) and ends with
    * 'capture-end' ('fin' where its FIN was seen). `ts` defaults to the latest segment's time.
    */
   finish(ts?: Timestamp): void {
+    this.flushStats();
     const t = ts ?? this.latest;
     if (t === undefined) return;
     for (const conn of this.table.values()) {
@@ -226,6 +241,7 @@ export class Reassembler {
   }
 
   private sweep(now: Timestamp): void {
+    this.flushStats();
     let conn = this.live.head;
     while (conn !== undefined && secondsSince(conn.lastTs, now) >= this.idleSeconds) {
       const next = conn.next;

@@ -542,6 +542,25 @@ describe('Reassembler connection info', () => {
   });
 });
 
+describe('Reassembler stats', () => {
+  it('volume counters are batched: exact after flushStats(), once per captured second, and at finish()', () => {
+    const recording = new Recording();
+    const stats = new Stats();
+    const r = new Reassembler(recording.factory, stats, defaultPipelineOptions);
+    for (const s of handshake(1)) r.segment(s);
+    r.segment(A(1.5, 1001, 'PA', 'abcd', 5001));
+    r.flushStats();
+    assert.deepEqual([stats.get('tcp.segments'), stats.get('tcp.payload-bytes'), stats.get('tcp.connections')], [4, 4, 1]);
+    r.segment(B(1.6, 5001, 'PA', 'xy', 1005));
+    // The first segment of capture second 2 flushes what came before it.
+    r.segment(B(2.1, 5003, 'PA', 'z', 1005));
+    assert.deepEqual([stats.get('tcp.segments'), stats.get('tcp.payload-bytes')], [5, 6]);
+    r.finish();
+    assert.deepEqual([stats.get('tcp.segments'), stats.get('tcp.payload-bytes')], [6, 7]);
+    recording.assertEveryDirectionEndedOnce();
+  });
+});
+
 describe('Reassembler memory ownership', () => {
   it('copies buffered bytes: the capture buffer may be reused after segment() returns', () => {
     const recording = new Recording();
