@@ -1,7 +1,7 @@
 import type { Direction, EndReason, StreamHandler } from '../model/connection.js';
 import type { Stats } from '../model/stats.js';
 import { maxTs, type Timestamp } from '../model/time.js';
-import { MAX_PLAUSIBLE_ACK_AHEAD, seqAdd, seqDiff } from './seq.js';
+import { MAX_UNSEEN_ACK, MAX_WINDOW, seqAdd, seqDiff } from './seq.js';
 
 /**
  * Out-of-order bytes held until the hole before them fills. Owns a copy of its bytes: segment
@@ -34,6 +34,8 @@ export class HalfStream {
   next = 0;
   hasIsn = false;
   isn = 0;
+  /** One past the highest sequence number this direction's sender was seen to use (data, SYN or FIN). */
+  high = 0;
   hasFin = false;
   /** Sequence number the FIN occupies: the stream ends once `next` reaches it. */
   finSeq = 0;
@@ -64,6 +66,7 @@ export class HalfStream {
     if (!this.started) {
       this.started = true;
       this.next = seqAdd(isn, 1);
+      this.high = this.next;
     }
   }
 
@@ -82,7 +85,14 @@ export class HalfStream {
       if (len === 0 && !fin) return;
       this.started = true;
       this.next = seq;
+      this.high = seq;
+    } else if (seqDiff(seq, this.next) > MAX_WINDOW) {
+      // Further ahead than any TCP window allows: not part of this stream.
+      this.stats.count('tcp.out-of-window');
+      return;
     }
+    const top = seqAdd(seq, fin ? len + 1 : len);
+    if (seqDiff(top, this.high) > 0) this.high = top;
     if (fin) this.noteFin(seqAdd(seq, len));
     if (len > 0) {
       if (this.hasFin) {
@@ -106,7 +116,13 @@ export class HalfStream {
   acked(ack: number, ts: Timestamp): void {
     if (!this.started || this.ended) return;
     const ahead = seqDiff(ack, this.next);
-    if (ahead <= 0 || ahead > MAX_PLAUSIBLE_ACK_AHEAD) return;
+    if (ahead <= 0) return;
+    if (seqDiff(ack, this.high) > MAX_UNSEEN_ACK) {
+      // Far beyond anything this direction was seen to send: a challenge ACK or a bogus one, not
+      // capture loss. (Real loss is still declared by the next ACK once later data is seen.)
+      this.stats.count('tcp.ack-unseen');
+      return;
+    }
     // The FIN takes a sequence number but is not a byte: never declare it lost.
     const limit = this.hasFin && seqDiff(ack, this.finSeq) > 0 ? this.finSeq : ack;
     this.fillTo(limit, ts);

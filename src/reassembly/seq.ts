@@ -14,7 +14,15 @@ export function seqAdd(seq: number, n: number): number {
 }
 
 /**
- * Largest forward distance an acknowledgement may plausibly run ahead of the bytes we hold: the
- * largest TCP window (65535 << 14) is just under 2^30. Anything further is a bogus or unrelated ack.
+ * The largest TCP window (65535 << 14) is just under 2^30: a segment further ahead of the next
+ * expected byte than that is not part of the stream.
  */
-export const MAX_PLAUSIBLE_ACK_AHEAD = 2 ** 30;
+export const MAX_WINDOW = 2 ** 30;
+
+/**
+ * How far an ACK may run beyond the highest sequence number its direction was seen to use and still
+ * be read as capture loss (a burst of lost packets, a few 64 KB GRO/TSO super-packets). Beyond it
+ * the ACK is a challenge/bogus ACK (seen in real captures: ~1 GB ahead right after a SYN); real
+ * loss that large is still declared by a later ACK, or by overflow, once later data is seen.
+ */
+export const MAX_UNSEEN_ACK = 256 * 1024;

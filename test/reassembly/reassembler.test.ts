@@ -304,7 +304,25 @@ const cases: Case[] = [
     name: 'an implausible ACK (more than a maximal window ahead) is ignored',
     segments: [...handshake(), A(2, 1001, 'PA', 'abc', 5001), B(3, 5001, 'A', '', 1004 + 2 ** 31 - 8)],
     expect: { c1: ['a2b "abc" @2', 'a2b end capture-end @3', 'b2a end capture-end @3'] },
-    stats: { 'tcp.gap': 0 },
+    stats: { 'tcp.gap': 0, 'tcp.ack-unseen': 1 },
+  },
+  {
+    name: 'a challenge ACK far beyond anything sent (after a SYN) is not capture loss',
+    segments: [A(1, 1000, 'S'), B(1.01, 5000, 'A', '', 1000 + 976_000_000), A(1.02, 1001 + 976_000_000, 'R')],
+    expect: { c1: ['a2b end reset @1.02', 'b2a end reset @1.02'] },
+    stats: { 'tcp.gap': 0, 'tcp.ack-unseen': 1 },
+  },
+  {
+    name: 'an ACK a little beyond the last byte seen is capture loss at the tail',
+    segments: [...handshake(), A(2, 1001, 'PA', 'abc', 5001), B(3, 5001, 'A', '', 1004 + 100_000)],
+    expect: { c1: ['a2b "abc" @2', 'a2b gap 100000 @3', 'a2b end capture-end @3', 'b2a end capture-end @3'] },
+    stats: { 'tcp.gap': 1, 'tcp.ack-unseen': 0 },
+  },
+  {
+    name: 'a segment further ahead than any window is not part of the stream',
+    segments: [...handshake(), A(2, 1001, 'PA', 'abc', 5001), A(3, 1004 + 2 ** 30 + 1, 'PA', 'zz', 5001), A(4, 1004, 'FA', '', 5001)],
+    expect: { c1: ['a2b "abc" @2', 'a2b end fin @4', 'b2a end capture-end @4'] },
+    stats: { 'tcp.out-of-window': 1, 'tcp.gap': 0 },
   },
   {
     name: 'buffer overflow declares the gap up to the lowest buffered segment',
