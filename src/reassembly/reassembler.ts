@@ -36,6 +36,14 @@ const ENDED: StreamHandler = Object.freeze({
 /**
  * The connection table: turns segments (in capture order) into per-direction byte streams for the
  * StreamHandler each connection gets from the factory. See StreamHandler for the contract it keeps.
+ *
+ * Bytes given to data() may be views of the capture's memory (in-order bytes are the segment payload
+ * itself, not copied): a handler that keeps bytes beyond the call should copy what it keeps.
+ * Anomalies are counted in stats: tcp.retransmission, tcp.overlap, tcp.overlap-conflict, tcp.gap,
+ * tcp.gap-bytes, tcp.buffer-overflow, tcp.keep-alive, tcp.zero-window-probe, tcp.data-after-fin,
+ * tcp.data-after-end, tcp.fin-conflict, tcp.ack-unseen, tcp.out-of-window, tcp.port-reuse,
+ * tcp.idle-timeout, tcp.connection-evicted, tcp.reset-unknown; volumes: tcp.connections,
+ * tcp.segments, tcp.payload-bytes (the last two batched, see flushStats).
  */
 export class Reassembler {
   private readonly table = new Map<string, TrackedConnection>();

@@ -260,6 +260,20 @@ const cases: Case[] = [
     stats: { 'tcp.connections': 2, 'tcp.port-reuse': 1 },
   },
   {
+    name: 'a closed connection absorbs late segments for a while (TIME_WAIT-like), then is forgotten',
+    segments: [
+      A(1, 1001, 'FPA', 'bye', 5001),
+      B(1.1, 5001, 'FA', '', 1005),
+      A(2, 1001, 'FPA', 'bye', 5002),
+      A(100, 1005, 'PA', 'late', 5002),
+    ],
+    expect: {
+      c1: ['a2b "bye" @1', 'a2b end fin @1', 'b2a end fin @1.1'],
+      c2: ['a2b "late" @100', 'a2b end capture-end @100', 'b2a end capture-end @100'],
+    },
+    stats: { 'tcp.connections': 2, 'tcp.retransmission': 1 },
+  },
+  {
     name: 'a SYN with a new ISN on an open connection ends the old one',
     segments: [...handshake(), A(2, 1001, 'PA', 'one', 5001), B(2.1, 5001, 'PA', 'r', 1004), A(10, 9000, 'S')],
     open: 1,
