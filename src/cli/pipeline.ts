@@ -6,7 +6,7 @@ import type { CaptureInterface, NameRecord } from '../model/frame.js';
 import type { PipelineOptions } from '../model/options.js';
 import { Stats } from '../model/stats.js';
 import { Reassembler } from '../reassembly/reassembler.js';
-import { StartOrderBuffer } from '../sinks/start-order-buffer.js';
+import { completionOrder, StartOrderBuffer } from '../sinks/start-order-buffer.js';
 import type { CaptureEvents } from '../source/capture-reader.js';
 import { InterfaceMerger } from '../source/interface-merger.js';
 
@@ -24,9 +24,19 @@ export interface Pipeline {
   finish(): void;
 }
 
-export function createPipeline(options: PipelineOptions, onExchange: (exchange: Exchange) => void): Pipeline {
+export interface PipelineOutput {
+  /** 'start': exchanges in the order their requests started (lines); 'completion': as they complete (aggregates). */
+  order: 'start' | 'completion';
+}
+
+export function createPipeline(
+  options: PipelineOptions,
+  onExchange: (exchange: Exchange) => void,
+  output: PipelineOutput = { order: 'start' },
+): Pipeline {
   const stats = new Stats();
-  const order = new StartOrderBuffer(onExchange, stats);
+  const startOrder = output.order === 'start' ? new StartOrderBuffer(onExchange, stats) : undefined;
+  const order = startOrder ?? completionOrder(onExchange);
   const reassembler = new Reassembler(createHttpHandlerFactory(order, stats, options), stats, options);
   const decoder = new FrameDecoder(stats);
   const merger = new InterfaceMerger(
@@ -64,7 +74,7 @@ export function createPipeline(options: PipelineOptions, onExchange: (exchange: 
     finish() {
       merger.flush();
       reassembler.finish();
-      order.flush();
+      startOrder?.flush();
     },
   };
 }

@@ -15,10 +15,19 @@ export async function runRead(args: ReadArgs): Promise<number> {
   }
   const output = createReadOutput(args);
   let exchanges = 0;
-  const pipeline = createPipeline(args.pipeline, (exchange) => {
-    exchanges++;
-    if (keep(exchange)) output.write(exchange);
-  });
+  // Bodies are kept only for outputs that show them; the table and the summary show sizes, which are
+  // counted either way.
+  const showsBodies = args.output === 'jsonl' || args.output === 'har';
+  const pipelineOptions = showsBodies ? args.pipeline : { ...args.pipeline, maxBody: 0 };
+  const order = args.output === 'summary' ? 'completion' : 'start';
+  const pipeline = createPipeline(
+    pipelineOptions,
+    (exchange) => {
+      exchanges++;
+      if (keep(exchange)) output.write(exchange);
+    },
+    { order },
+  );
   const label = args.input === '-' ? 'stdin' : args.input;
   const progress = !args.quiet && process.stderr.isTTY === true ? new ProgressBar(process.stderr) : undefined;
   try {

@@ -86,3 +86,17 @@ export class StartOrderBuffer implements ExchangeSink {
     }
   }
 }
+
+/**
+ * For outputs that aggregate (--summary), order does not matter: exchanges go out as they complete,
+ * and nothing is held (holding them is most of the cost of a large capture: held exchanges outlive
+ * the young generation).
+ */
+export function completionOrder(release: (exchange: Exchange) => void): ExchangeSink {
+  let nextSeq = 0;
+  return {
+    begin: () => nextSeq++,
+    complete: release,
+    abandon: () => {},
+  };
+}
