@@ -4,7 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { Frame, NameRecord } from '../../src/model/frame.js';
 import { HopscopeError } from '../../src/model/errors.js';
 import { type ByteOutput, WritableByteOutput } from '../../src/sinks/byte-output.js';
@@ -226,6 +226,17 @@ describe('PcapngWriter', () => {
       data: { containers: [{ id: 'abc', ip: '172.17.0.2', from: 1 }] },
     });
     assert.equal(decodeJsonBlockData(HOPSCOPE_PEN + 1, body), undefined);
+    // Anything else in a custom block is not ours, and never an exception.
+    assert.equal(decodeJsonBlockData(HOPSCOPE_PEN, Buffer.from('{"other":1}   ')), undefined);
+    assert.equal(decodeJsonBlockData(HOPSCOPE_PEN, Buffer.from('[1,2]')), undefined);
+    assert.deepEqual(decodeJsonBlockData(HOPSCOPE_PEN, Buffer.from('{"hopscope":"k"}\0\0\0\0')), { kind: 'k', data: undefined });
+    let seed = 5;
+    for (let n = 0; n < 500; n++) {
+      const junk = Buffer.alloc(n % 64);
+      for (let i = 0; i < junk.length; i++) junk[i] = (seed = (seed * 1103515245 + 12345) % 2147483648) & 0xff;
+      if (n % 3 === 0) junk.write('{"hopscope":"', 0);
+      assert.equal(decodeJsonBlockData(HOPSCOPE_PEN, junk), undefined);
+    }
     // ISB for IDB 2 (source id 7): ifrecv 5e9 as a u64, start/end time of its one frame.
     const isb = list.filter((b) => b.type === 5)[1];
     assert.equal(bytes.readUInt32LE(isb.off + 8), 2);
@@ -417,11 +428,13 @@ function tshark(args: string[]): string {
 
 describe('PcapngWriter output in tshark', { skip: skipUnless(tsharkAvailable, 'tshark is not installed') }, () => {
   const path = join(dir, 'tshark.pcapng');
-
-  it('has every packet, with nanosecond times and interface names', async () => {
+  before(async () => {
     const out = new MemoryOutput();
     await writeSample(out);
     writeFileSync(path, out.bytes());
+  });
+
+  it('has every packet, with nanosecond times and interface names', () => {
     const frames = sampleFrames();
     // tshark lists a custom block as a record of its own ("PCAPNG … Custom Block"); packets have an interface.
     assert.equal(tshark(['-r', path]).trimEnd().split('\n').length, frames.length + 1);
