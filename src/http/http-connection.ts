@@ -53,7 +53,9 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private readonly b: DirectionParser;
   private clientIsA: boolean | null = null;
   /** The handshake was captured: side a is the client and HTTP must start at its first byte. */
-  private readonly strict: boolean;
+  private strict = false;
+  /** The first data, gap or end has been seen (and `strict` decided). */
+  private started = false;
   /** A head parsed on this connection: it is HTTP. */
   private confirmed = false;
   private notHttp = false;
@@ -75,6 +77,15 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   ) {
     this.a = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
     this.b = new DirectionParser(this, ctx.slabs, ctx.maxBody, ctx.maxHead, info.firstSeen);
+  }
+
+  /**
+   * Decided at the first event, not in the constructor: reassembly makes the handler when it first
+   * sees the connection, before it has recorded the SYN that created it.
+   */
+  private start(): void {
+    this.started = true;
+    const info = this.info;
     this.strict = info.initiator === 'a' && info.handshake.syn !== undefined;
     if (this.strict) {
       this.clientIsA = true;
@@ -86,6 +97,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   // ---- StreamHandler ---------------------------------------------------------------------------
 
   data(direction: Direction, bytes: Uint8Array, ts: Timestamp): void {
+    if (!this.started) this.start();
     if (this.notHttp || bytes.length === 0) return;
     if (!this.sawData) {
       this.sawData = true;
@@ -99,12 +111,14 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   }
 
   gap(direction: Direction, lostBytes: number, ts: Timestamp): void {
+    if (!this.started) this.start();
     this.sawGap = true;
     if (this.notHttp) return;
     (direction === 'a2b' ? this.a : this.b).gap(lostBytes, ts);
   }
 
   end(direction: Direction, reason: EndReason, ts: Timestamp): void {
+    if (!this.started) this.start();
     const parser = direction === 'a2b' ? this.a : this.b;
     const other = direction === 'a2b' ? this.b : this.a;
     parser.end(reason, ts);

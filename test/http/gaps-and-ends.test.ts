@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { connectionInfo, Harness, text } from './support/recording-sink.js';
+import { connectionInfo, Harness, text, ts } from './support/recording-sink.js';
 
 const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
@@ -62,6 +62,21 @@ describe('gaps', () => {
     const h = new Harness().client('GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n');
     h.server('HTTP/1.1 200 OK\r\nConte').gap('b2a', 50).server('more\r\n\r\nbody...\n' + ok('two'));
     const [first, second] = h.finish();
+    assert.equal(first.termination, 'gap');
+    assert.equal(first.response, undefined);
+    assert.equal(second.request.head.target, '/2');
+    assert.equal(text(second.response!.body.data), 'two');
+  });
+
+  it('handshake recorded after the handler was made (as reassembly does): a lost first response head does not shift pairing', () => {
+    const info = connectionInfo('c1', false);
+    info.initiator = 'a';
+    const h = new Harness({}, info);
+    info.handshake.syn = ts(1); // reassembly notes the SYN only after it created the handler
+    h.client('GET /1 HTTP/1.1\r\n\r\n').gap('b2a', 40).server('rest of the first body\n');
+    h.client('GET /2 HTTP/1.1\r\n\r\n').server(ok('two'));
+    const [first, second] = h.finish();
+    assert.equal(first.request.head.target, '/1');
     assert.equal(first.termination, 'gap');
     assert.equal(first.response, undefined);
     assert.equal(second.request.head.target, '/2');
