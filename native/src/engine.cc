@@ -230,26 +230,62 @@ bool Engine::Dispatch(Device* device, short revents) {
   return count >= kDispatchLimit;
 }
 
-void Engine::Run() {
-  std::vector<pollfd> fds;
-  std::vector<Device*> polled;
-  uint64_t seen = ~static_cast<uint64_t>(0);
+// Called with the lock held: the wake fd plus every open device not being removed.
+void Engine::Rebuild(PollSet& set) {
+  if (set.generation == generation_) return;
+  set.generation = generation_;
+  set.fds.assign(1, pollfd{wake_, POLLIN, 0});
+  set.devices.clear();
+  for (const auto& device : devices_) {
+    if (!device->open || device->removeRequested) continue;
+    set.fds.push_back(pollfd{device->fd, POLLIN, 0});
+    set.devices.push_back(device.get());
+  }
+}
+
+// Polls; false when poll itself failed (posted as a failure). Consumes a pending wakeup.
+bool Engine::Wait(PollSet& set, int timeoutMs, int& ready) {
+  ready = poll(set.fds.data(), set.fds.size(), timeoutMs);
+  if (ready < 0) {
+    ready = 0;
+    if (errno == EINTR) return true;
+    Message* message = new Message();
+    message->kind = Message::Kind::kFailure;
+    message->text = std::string("poll: ") + std::strerror(errno);
+    Flush();
+    Post(message);
+    return false;
+  }
+  if (ready > 0 && (set.fds[0].revents & POLLIN)) {
+    uint64_t value;
+    ssize_t got = read(wake_, &value, sizeof value);
+    (void)got;
+  }
+  return true;
+}
+
+// Called with the lock held. True when some device has more packets waiting right now.
+bool Engine::DispatchReady(PollSet& set, int ready) {
   bool more = false;
+  if (ready == 0) return false;
+  for (size_t i = 1; i < set.fds.size(); i++) {
+    Device* device = set.devices[i - 1];
+    if (set.fds[i].revents == 0 || !device->open || device->removeRequested) continue;
+    if (Dispatch(device, set.fds[i].revents)) more = true;
+  }
+  return more;
+}
+
+void Engine::Run() {
+  PollSet set;
+  bool more = false;
+  bool failed = false;
   const int64_t intervalNs = static_cast<int64_t>(options_.flushIntervalMs) * 1000000;
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) break;
-      if (generation_ != seen) {
-        seen = generation_;
-        fds.assign(1, pollfd{wake_, POLLIN, 0});
-        polled.clear();
-        for (const auto& device : devices_) {
-          if (!device->open || device->removeRequested) continue;
-          fds.push_back(pollfd{device->fd, POLLIN, 0});
-          polled.push_back(device.get());
-        }
-      }
+      Rebuild(set);
     }
     int timeout = -1;
     if (more) {
@@ -258,41 +294,48 @@ void Engine::Run() {
       int64_t left = batch_.StartedNs() + intervalNs - MonotonicNs();
       timeout = left <= 0 ? 0 : static_cast<int>((left + 999999) / 1000000);
     }
-    int ready = poll(fds.data(), fds.size(), timeout);
-    if (ready < 0 && errno != EINTR) {
-      Message* message = new Message();
-      message->kind = Message::Kind::kFailure;
-      message->text = std::string("poll: ") + std::strerror(errno);
-      Flush();
-      Post(message);
+    int ready = 0;
+    if (!Wait(set, timeout, ready)) {
+      failed = true;
       break;
     }
-    if (ready > 0 && (fds[0].revents & POLLIN)) {
-      uint64_t value;
-      ssize_t got = read(wake_, &value, sizeof value);
-      (void)got;
-    }
-    more = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) break;
       for (const auto& device : devices_) {
         if (device->open && device->removeRequested) CloseDevice(device.get(), "removed", true);
       }
-      if (ready > 0) {
-        for (size_t i = 1; i < fds.size(); i++) {
-          Device* device = polled[i - 1];
-          if (fds[i].revents == 0 || !device->open || device->removeRequested) continue;
-          if (Dispatch(device, fds[i].revents)) more = true;
-        }
-      }
+      more = DispatchReady(set, ready);
     }
     if (!batch_.Empty() && MonotonicNs() - batch_.StartedNs() >= intervalNs) Flush();
   }
+  if (!failed) Drain(set);
   Flush();
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& device : devices_) {
     if (device->open) CloseDevice(device.get(), "stopped", false);
+  }
+}
+
+// After stop(): every packet that arrived before it is delivered. Without immediate mode the kernel
+// hands a TPACKET_V3 block over only when it is full or its timeout (timeoutMs) retires it, so
+// the last packets can be seen only by waiting out one timeout.
+void Engine::Drain(PollSet& set) {
+  int64_t waitNs = options_.open.immediate ? 0 : (static_cast<int64_t>(options_.open.timeoutMs) + 5) * 1000000;
+  int64_t deadline = MonotonicNs() + waitNs;
+  bool more = true;
+  for (;;) {
+    int64_t left = deadline - MonotonicNs();
+    if (left <= 0 && !more) break;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      Rebuild(set);
+    }
+    int timeout = more || left <= 0 ? 0 : static_cast<int>((left + 999999) / 1000000);
+    int ready = 0;
+    if (!Wait(set, timeout, ready)) break;
+    std::lock_guard<std::mutex> lock(mutex_);
+    more = DispatchReady(set, ready);
   }
 }
 

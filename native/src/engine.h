@@ -4,6 +4,7 @@
 #pragma once
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <atomic>
 #include <cstdint>
@@ -75,8 +76,17 @@ class Engine {
 
  private:
   struct Device;
+  struct PollSet {
+    std::vector<pollfd> fds;        // [0] is the wake eventfd
+    std::vector<Device*> devices;   // devices[i] polls fds[i + 1]
+    uint64_t generation = ~static_cast<uint64_t>(0);
+  };
 
   void Run();
+  void Drain(PollSet& set);
+  void Rebuild(PollSet& set);
+  bool Wait(PollSet& set, int timeoutMs, int& ready);
+  bool DispatchReady(PollSet& set, int ready);
   void Wake();
   bool Dispatch(Device* device, short revents);
   void CloseDevice(Device* device, const std::string& reason, bool notify);

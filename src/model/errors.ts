@@ -9,7 +9,16 @@ export type ErrorCode =
   | 'unsupported-link-type'
   | 'corrupt-capture'
   | 'usage'
-  | 'output-unwritable';
+  | 'output-unwritable'
+  /** Live capture: the native addon is not built or does not load. */
+  | 'live-unavailable'
+  /** Live capture: not root and no CAP_NET_RAW+CAP_NET_ADMIN. */
+  | 'permission'
+  | 'no-such-device'
+  /** Live capture: libpcap rejected the BPF filter expression. */
+  | 'bad-filter'
+  /** Live capture: any other libpcap failure (the message carries libpcap's text). */
+  | 'capture-failed';
 
 export class HopscopeError extends Error {
   constructor(
