@@ -22,11 +22,15 @@ export interface Pipeline {
   readonly warnings: Anomaly[];
   /** End of capture: open connections end as 'capture-end' and every held exchange is released. */
   finish(): void;
+  /** Most TCP connections tracked at once (a shard's exactness check: see parallel-summary.ts). */
+  readonly peakConnections: number;
 }
 
 export interface PipelineOutput {
   /** 'start': exchanges in the order their requests started (lines); 'completion': as they complete (aggregates). */
   order: 'start' | 'completion';
+  /** Reassemble and parse only this shard's connections (out of `count`); every frame is still read and decoded. */
+  shard?: { index: number; count: number };
 }
 
 export function createPipeline(
@@ -38,7 +42,11 @@ export function createPipeline(
   const startOrder = output.order === 'start' ? new StartOrderBuffer(onExchange, stats) : undefined;
   const order = startOrder ?? completionOrder(onExchange);
   const reassembler = new Reassembler(createHttpHandlerFactory(order, stats, options), stats, options);
-  const decoder = new FrameDecoder(stats);
+  const shard = output.shard;
+  const decoder = new FrameDecoder(
+    stats,
+    shard === undefined ? {} : { shard: { index: shard.index, count: shard.count, other: (ts) => reassembler.advance(ts) } },
+  );
   const merger = new InterfaceMerger(
     (frame) => {
       const segment = decoder.decode(frame);
@@ -70,6 +78,9 @@ export function createPipeline(
       warning(anomaly) {
         warnings.push(anomaly);
       },
+    },
+    get peakConnections() {
+      return reassembler.peakConnections;
     },
     finish() {
       merger.flush();

@@ -1,4 +1,5 @@
 import type { Frame } from '../model/frame.js';
+import type { Timestamp } from '../model/time.js';
 import type { Segment } from '../model/segment.js';
 import type { Stats } from '../model/stats.js';
 import { AddressFormatter } from './address-format.js';
@@ -11,6 +12,29 @@ import { decodeLinkLayer } from './link-layer.js';
 export interface FrameDecoderOptions {
   maxFragmentBytes?: number;
   fragmentTimeoutSeconds?: number;
+  /** Decode only the TCP connections of one shard (see Shard); the others go to shard.other. */
+  shard?: Shard;
+}
+
+/**
+ * One of `count` disjoint parts of a capture's TCP connections, chosen by a hash of the 4-tuple that is
+ * the same for both directions. Every shard decodes every frame (IP reassembly and counters see the
+ * whole capture), but only segments of its own connections become Segments; for the others it calls
+ * `other(ts)` so that time-driven work (idle timeouts) still sees every TCP segment's capture time.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+  other: (ts: Timestamp) => void;
+}
+
+/** Which shard a TCP 4-tuple belongs to: symmetric in the two endpoints, well mixed. */
+export function shardOf(addrHash: number, srcPort: number, dstPort: number, count: number): number {
+  let h = addrHash ^ srcPort ^ dstPort;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h ^= h >>> 16;
+  return (h >>> 0) % count;
 }
 
 /** Layers walked per frame before giving up (VLAN stacks, MPLS, tunnels in tunnels). */
@@ -27,6 +51,7 @@ export class FrameDecoder {
   private readonly cursor = new DecodeCursor();
   private readonly addresses = new AddressFormatter();
   private readonly defragmenter: IpDefragmenter;
+  private readonly shard: Shard | undefined;
 
   constructor(
     private readonly stats: Stats,
@@ -37,6 +62,7 @@ export class FrameDecoder {
       fragmentTimeoutSeconds: options.fragmentTimeoutSeconds ?? defaultDefragmenterOptions.fragmentTimeoutSeconds,
     };
     this.defragmenter = new IpDefragmenter(stats, bounds);
+    this.shard = options.shard !== undefined && options.shard.count > 1 ? options.shard : undefined;
   }
 
   /** Incomplete IP datagrams currently held. */
@@ -158,6 +184,15 @@ export class FrameDecoder {
     if (c.truncated) this.stats.count('decode.snaplen-truncated');
     const a = c.addrData;
     const v4 = c.ipVersion === 4;
+    const shard = this.shard;
+    if (shard !== undefined) {
+      // Before any string or object is made: most of a shard's frames belong to the others.
+      const h = v4 ? u32(a, c.srcOff) ^ u32(a, c.dstOff) : addr6Hash(a, c.srcOff) ^ addr6Hash(a, c.dstOff);
+      if (shardOf(h, u16(d, o), u16(d, o + 2), shard.count) !== shard.index) {
+        shard.other(frame.ts);
+        return undefined;
+      }
+    }
     return {
       ts: frame.ts,
       srcIp: v4 ? this.addresses.ipv4(a, c.srcOff) : this.addresses.ipv6(a, c.srcOff),
@@ -194,4 +229,8 @@ export class FrameDecoder {
         return; // FRAGMENT_HELD: counted as decode.ip-fragment already
     }
   }
+}
+
+function addr6Hash(d: Uint8Array, o: number): number {
+  return u32(d, o) ^ u32(d, o + 4) ^ u32(d, o + 8) ^ u32(d, o + 12);
 }

@@ -10,7 +10,7 @@ import { TcpFlags, type Segment } from '../model/segment.js';
 import type { Stats } from '../model/stats.js';
 import { compareTs, type Timestamp } from '../model/time.js';
 import { connectionKey } from './connection-key.js';
-import type { HalfStream } from './half-stream.js';
+import { DeliveryBuffer, type HalfStream } from './half-stream.js';
 import { seqAdd } from './seq.js';
 import { ConnectionList, TrackedConnection } from './tracked-connection.js';
 
@@ -37,8 +37,8 @@ const ENDED: StreamHandler = Object.freeze({
  * The connection table: turns segments (in capture order) into per-direction byte streams for the
  * StreamHandler each connection gets from the factory. See StreamHandler for the contract it keeps.
  *
- * Bytes given to data() may be views of the capture's memory (in-order bytes are the segment payload
- * itself, not copied): a handler that keeps bytes beyond the call should copy what it keeps.
+ * Bytes given to data() are valid only during the call (they are staged in one buffer that the next
+ * delivery overwrites): a handler that keeps bytes beyond the call must copy what it keeps.
  * Anomalies are counted in stats: tcp.retransmission, tcp.overlap, tcp.overlap-conflict, tcp.gap,
  * tcp.gap-bytes, tcp.buffer-overflow, tcp.keep-alive, tcp.zero-window-probe, tcp.data-after-fin,
  * tcp.data-after-end, tcp.fin-conflict, tcp.ack-unseen, tcp.out-of-window, tcp.port-reuse,
@@ -56,6 +56,9 @@ export class Reassembler {
   private readonly idleSeconds: number;
   private readonly lingerSeconds: number;
   private connectionCount = 0;
+  /** Shared by every direction: in-order bytes are staged here for the handler (see DeliveryBuffer). */
+  private readonly delivery = new DeliveryBuffer();
+  private peak = 0;
   private nextSweepSec = -Infinity;
   // Volume counters are batched: two Stats.count calls per segment cost as much as the table lookup.
   private segmentCount = 0;
@@ -76,6 +79,24 @@ export class Reassembler {
   /** Connections with a direction still open. */
   get openConnections(): number {
     return this.live.size;
+  }
+
+  /** Most connections tracked at once so far. */
+  get peakConnections(): number {
+    return this.peak;
+  }
+
+  /**
+   * The capture time of a TCP segment handled elsewhere (another shard of the same capture): runs the
+   * time-driven part of segment() (idle timeouts, the latest time seen) so that a shard retires its
+   * connections exactly when one reassembler seeing every segment would.
+   */
+  advance(ts: Timestamp): void {
+    if (this.latest === undefined || compareTs(ts, this.latest) > 0) this.latest = ts;
+    if (ts.sec >= this.nextSweepSec) {
+      this.nextSweepSec = ts.sec + 1;
+      this.sweep(ts);
+    }
   }
 
   /** One TCP segment, in capture order. */
@@ -176,8 +197,9 @@ export class Reassembler {
       firstSeen: ts,
     };
     const handler = this.factory(info);
-    const conn = new TrackedConnection(key, info, handler, this.stats, this.maxBufferedBytes);
+    const conn = new TrackedConnection(key, info, handler, this.stats, this.maxBufferedBytes, this.delivery);
     this.table.set(key, conn);
+    if (this.table.size > this.peak) this.peak = this.table.size;
     this.live.push(conn);
     this.stats.count('tcp.connections');
     return conn;

@@ -1,7 +1,7 @@
 import type { ConnectionInfo, StreamHandler } from '../model/connection.js';
 import type { Stats } from '../model/stats.js';
 import type { Timestamp } from '../model/time.js';
-import { HalfStream } from './half-stream.js';
+import { type DeliveryBuffer, HalfStream } from './half-stream.js';
 
 /** A connection in the table: its two directions plus its place in an activity-ordered list. */
 export class TrackedConnection {
@@ -25,12 +25,13 @@ export class TrackedConnection {
     handler: StreamHandler,
     stats: Stats,
     maxBufferedBytes: number,
+    delivery: DeliveryBuffer,
   ) {
     this.aIp = info.a.ip;
     this.aPort = info.a.port;
     this.lastTs = info.firstSeen;
-    this.a2b = new HalfStream('a2b', handler, stats, maxBufferedBytes);
-    this.b2a = new HalfStream('b2a', handler, stats, maxBufferedBytes);
+    this.a2b = new HalfStream('a2b', handler, stats, maxBufferedBytes, delivery);
+    this.b2a = new HalfStream('b2a', handler, stats, maxBufferedBytes, delivery);
   }
 }
 

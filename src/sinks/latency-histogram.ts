@@ -6,6 +6,19 @@
  * Values at or below `minValue` share one bucket (reported as the smallest value seen: exact to
  * `minValue`); values above `maxValue` share the top bucket (max is tracked exactly anyway).
  */
+/** A histogram's contents, for merging across threads (structured-clone friendly). */
+export interface HistogramState {
+  relativeError: number;
+  minValue: number;
+  maxIndex: number;
+  counts: Float64Array;
+  offset: number;
+  low: number;
+  total: number;
+  smallest: number;
+  largest: number;
+}
+
 export class LatencyHistogram {
   private readonly logGamma: number;
   private readonly gamma: number;
@@ -57,6 +70,49 @@ export class LatencyHistogram {
     this.counts = counts;
     this.offset = from;
     return index - from;
+  }
+
+  /** The contents, to merge into a histogram with the same parameters elsewhere. */
+  state(): HistogramState {
+    return {
+      relativeError: this.relativeError,
+      minValue: this.minValue,
+      maxIndex: this.maxIndex,
+      counts: this.counts.slice(),
+      offset: this.offset,
+      low: this.low,
+      total: this.total,
+      smallest: this.smallest,
+      largest: this.largest,
+    };
+  }
+
+  /**
+   * Adds another histogram's contents. Exact: bucket counts add, so every quantile equals that of
+   * one histogram fed all the values. Both must have the same parameters.
+   */
+  merge(s: HistogramState): void {
+    if (s.relativeError !== this.relativeError || s.minValue !== this.minValue || s.maxIndex !== this.maxIndex) {
+      throw new RangeError('LatencyHistogram.merge: histograms with different parameters');
+    }
+    if (s.total === 0) return;
+    this.total += s.total;
+    this.low += s.low;
+    if (s.smallest < this.smallest) this.smallest = s.smallest;
+    if (s.largest > this.largest) this.largest = s.largest;
+    const counts = s.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const n = counts[i];
+      if (n === 0) continue;
+      const index = i + s.offset;
+      if (this.counts.length === 0) {
+        this.counts = new Float64Array(64);
+        this.offset = index - 32;
+      }
+      let slot = index - this.offset;
+      if (slot < 0 || slot >= this.counts.length) slot = this.grow(index);
+      this.counts[slot] += n;
+    }
   }
 
   get count(): number {

@@ -1,7 +1,7 @@
 import type { Exchange, Termination } from '../model/exchange.js';
 import { fitMiddle, formatBytes, formatMs } from './table-sink.js';
 import { exchangeLatencyMs } from '../model/latency.js';
-import { LatencyHistogram } from './latency-histogram.js';
+import { LatencyHistogram, type HistogramState } from './latency-histogram.js';
 
 /**
  * --summary: per client → server pair (container names when known, else IPs; server port included),
@@ -51,13 +51,62 @@ export interface SummaryOptions {
 
 const OTHER = '(other)';
 
+/** StatusClass by index: statuses are counted in a small array, not through per-exchange strings. */
+const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other', 'none'];
+const STATUS_OTHER = 5;
+const STATUS_NONE = 6;
+const TERMINATIONS: readonly Termination[] = ['complete', 'no-response', 'gap', 'reset', 'capture-end'];
+
+/** 0–4 for 1xx–5xx, else STATUS_OTHER. */
+function statusIndex(status: number): number {
+  return status >= 100 && status < 600 ? Math.floor(status / 100) - 1 : STATUS_OTHER;
+}
+
+function terminationIndex(termination: Termination): number {
+  switch (termination) {
+    case 'complete':
+      return 0;
+    case 'no-response':
+      return 1;
+    case 'gap':
+      return 2;
+    case 'reset':
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+/** One pair's counters in a form that crosses a worker boundary (structured clone) and merges exactly. */
+export interface PairState {
+  client: string;
+  server: string;
+  serverPort: number;
+  requests: number;
+  /** Counts by STATUS_CLASSES index. */
+  status: number[];
+  latency: HistogramState;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Counts by TERMINATIONS index. */
+  terminations: number[];
+  anomalies: Array<[string, number]>;
+}
+
+/** A whole collector's counters: SummaryCollector.state() in one thread, merge() in another. */
+export interface SummaryState {
+  total: number;
+  merged: number;
+  pairs: PairState[];
+}
+
 class PairStats {
   requests = 0;
-  readonly status: Record<StatusClass, number> = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0, none: 0 };
+  readonly status = [0, 0, 0, 0, 0, 0, 0];
   readonly latency = new LatencyHistogram();
   bytesSent = 0;
   bytesReceived = 0;
-  readonly terminations = new Map<Termination, number>();
+  readonly terminations = [0, 0, 0, 0, 0];
   readonly anomalies = new Map<string, number>();
 
   constructor(
@@ -65,25 +114,70 @@ class PairStats {
     readonly server: string,
     readonly serverPort: number,
   ) {}
+
+  state(): PairState {
+    return {
+      client: this.client,
+      server: this.server,
+      serverPort: this.serverPort,
+      requests: this.requests,
+      status: [...this.status],
+      latency: this.latency.state(),
+      bytesSent: this.bytesSent,
+      bytesReceived: this.bytesReceived,
+      terminations: [...this.terminations],
+      anomalies: [...this.anomalies.entries()],
+    };
+  }
+
+  merge(s: PairState): void {
+    this.requests += s.requests;
+    for (let i = 0; i < this.status.length; i++) this.status[i] += s.status[i];
+    this.latency.merge(s.latency);
+    this.bytesSent += s.bytesSent;
+    this.bytesReceived += s.bytesReceived;
+    for (let i = 0; i < this.terminations.length; i++) this.terminations[i] += s.terminations[i];
+    for (const [code, n] of s.anomalies) this.anomalies.set(code, (this.anomalies.get(code) ?? 0) + n);
+  }
 }
 
-function statusClass(status: number): StatusClass {
-  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx` as StatusClass;
-  return 'other';
+function sortedRecord<K extends string>(entries: Iterable<[K, number]>): Record<K, number> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as Record<K, number>;
 }
 
-function sortedRecord<K extends string>(map: Map<K, number>): Record<K, number> {
-  return Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as Record<K, number>;
+function statusRecord(counts: readonly number[]): Record<StatusClass, number> {
+  const out = {} as Record<StatusClass, number>;
+  for (let i = 0; i < STATUS_CLASSES.length; i++) out[STATUS_CLASSES[i]] = counts[i];
+  return out;
+}
+
+function terminationEntries(counts: readonly number[]): Array<[Termination, number]> {
+  const out: Array<[Termination, number]> = [];
+  for (let i = 0; i < TERMINATIONS.length; i++) if (counts[i] > 0) out.push([TERMINATIONS[i], counts[i]]);
+  return out;
 }
 
 export class SummaryCollector {
-  private readonly pairs = new Map<string, PairStats>();
+  /**
+   * client → server → port → counters. Nested maps rather than one composite key: the names are the
+   * decoder's cached address strings (or container names), whose hashes V8 keeps, so a lookup
+   * allocates nothing; a template-literal key cost a string build and hash per exchange.
+   */
+  private readonly pairs = new Map<string, Map<string, Map<number, PairStats>>>();
+  /** Every pair in the order it was first seen (result() sorts them). */
+  private readonly list: PairStats[] = [];
+  private other: PairStats | undefined = undefined;
   private readonly maxPairs: number;
   private merged = 0;
   private total = 0;
 
   constructor(options: SummaryOptions = {}) {
     this.maxPairs = options.maxPairs ?? 10_000;
+  }
+
+  /** Distinct pairs counted apart (not counting the "(other)" row). */
+  get pairCount(): number {
+    return this.list.length;
   }
 
   add(exchange: Exchange): void {
@@ -94,38 +188,82 @@ export class SummaryCollector {
     this.total++;
     stats.requests++;
     stats.bytesSent += exchange.request.body.size;
-    if (response === undefined) stats.status.none++;
+    if (response === undefined) stats.status[STATUS_NONE]++;
     else {
-      stats.status[statusClass(response.head.status)]++;
+      stats.status[statusIndex(response.head.status)]++;
       stats.bytesReceived += response.body.size;
       stats.latency.add(exchangeLatencyMs(exchange)!);
     }
-    stats.terminations.set(exchange.termination, (stats.terminations.get(exchange.termination) ?? 0) + 1);
-    for (const anomaly of exchange.anomalies) stats.anomalies.set(anomaly.code, (stats.anomalies.get(anomaly.code) ?? 0) + 1);
+    stats.terminations[terminationIndex(exchange.termination)]++;
+    const anomalies = exchange.anomalies;
+    if (anomalies.length > 0) {
+      for (const anomaly of anomalies) stats.anomalies.set(anomaly.code, (stats.anomalies.get(anomaly.code) ?? 0) + 1);
+    }
+  }
+
+  /** The counters so far, for merging into a collector elsewhere (another thread). */
+  state(): SummaryState {
+    const pairs = this.list.map((p) => p.state());
+    if (this.other !== undefined) pairs.push(this.other.state());
+    return { total: this.total, merged: this.merged, pairs };
+  }
+
+  /**
+   * Adds another collector's counters. Pairs merge by name; the pair limit is not applied here, so
+   * the result equals one collector over all exchanges as long as the union stays within the limit
+   * (callers check pairCount and fall back otherwise).
+   */
+  merge(state: SummaryState): void {
+    this.total += state.total;
+    this.merged += state.merged;
+    for (const s of state.pairs) {
+      let stats: PairStats;
+      if (s.client === OTHER && s.server === OTHER && s.serverPort === 0) stats = this.otherRow();
+      else stats = this.find(s.client, s.server, s.serverPort) ?? this.create(s.client, s.server, s.serverPort);
+      stats.merge(s);
+    }
+  }
+
+  private find(client: string, server: string, port: number): PairStats | undefined {
+    return this.pairs.get(client)?.get(server)?.get(port);
+  }
+
+  private create(client: string, server: string, port: number): PairStats {
+    let byServer = this.pairs.get(client);
+    if (byServer === undefined) {
+      byServer = new Map();
+      this.pairs.set(client, byServer);
+    }
+    let byPort = byServer.get(server);
+    if (byPort === undefined) {
+      byPort = new Map();
+      byServer.set(server, byPort);
+    }
+    const stats = new PairStats(client, server, port);
+    byPort.set(port, stats);
+    this.list.push(stats);
+    return stats;
+  }
+
+  private otherRow(): PairStats {
+    if (this.other === undefined) this.other = new PairStats(OTHER, OTHER, 0);
+    return this.other;
   }
 
   private pairFor(client: string, server: string, port: number): PairStats {
-    const key = `${client}\u0000${server}\u0000${port}`;
-    let stats = this.pairs.get(key);
+    const stats = this.find(client, server, port);
     if (stats !== undefined) return stats;
-    if (this.pairs.size >= this.maxPairs) {
-      const otherKey = `${OTHER}\u0000${OTHER}\u00000`;
-      stats = this.pairs.get(otherKey);
-      if (stats === undefined) {
-        stats = new PairStats(OTHER, OTHER, 0);
-        this.pairs.set(otherKey, stats);
-      }
+    if (this.list.length >= this.maxPairs) {
       this.merged++;
-      return stats;
+      return this.otherRow();
     }
-    stats = new PairStats(client, server, port);
-    this.pairs.set(key, stats);
-    return stats;
+    return this.create(client, server, port);
   }
 
   /** Pairs by request count, most first (ties: client, server, port). */
   result(): TrafficSummary {
-    const pairs = [...this.pairs.values()]
+    const all = this.other === undefined ? [...this.list] : [...this.list, this.other];
+    const pairs = all
       .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client) || a.server.localeCompare(b.server) || a.serverPort - b.serverPort)
       .map(
         (stats): PairSummary => ({
@@ -133,7 +271,7 @@ export class SummaryCollector {
           server: stats.server,
           serverPort: stats.serverPort,
           requests: stats.requests,
-          status: { ...stats.status },
+          status: statusRecord(stats.status),
           latencyMs:
             stats.latency.count === 0
               ? null
@@ -146,8 +284,8 @@ export class SummaryCollector {
                 },
           bytesSent: stats.bytesSent,
           bytesReceived: stats.bytesReceived,
-          terminations: sortedRecord(stats.terminations),
-          anomalies: sortedRecord(stats.anomalies),
+          terminations: sortedRecord(terminationEntries(stats.terminations)),
+          anomalies: sortedRecord(stats.anomalies.entries()),
         }),
       );
     return { requests: this.total, pairs, mergedRequests: this.merged };

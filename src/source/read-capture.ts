@@ -12,7 +12,7 @@ export interface ReadSummary {
 }
 
 /** Large reads: one call into JavaScript per several thousand packets. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 /** A read buffer with less room than this left is retired (short reads from FIFOs fill it slowly). */
 const MIN_READ_BYTES = 64 * 1024;
 
