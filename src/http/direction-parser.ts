@@ -3,7 +3,17 @@ import type { Body, RequestHead, ResponseHead } from '../model/exchange.js';
 import type { Timestamp } from '../model/time.js';
 import { BodyCollector, type SlabAllocator } from './body-collector.js';
 import { CR, findHeadEnd, latin1, LF, matchStartLine, MAX_START_LINE, START_REQUEST, START_STATUS } from './bytes.js';
-import { HeadFacts, parseHeaderLines, parseRequestHead, parseResponseHead } from './head-parser.js';
+import {
+  HeadFacts,
+  HTTP09,
+  isRequestLine,
+  isTokenChar,
+  parseHeaderLines,
+  parseLenientRequestLine,
+  parseRequestHead,
+  parseResponseHead,
+  startsHeaderLine,
+} from './head-parser.js';
 
 /**
  * The incremental HTTP/1.x parser for one direction of a connection: finds message starts (also in
@@ -32,6 +42,12 @@ export interface ParserOwner {
   requestHead(parser: DirectionParser, head: RequestHead, ts: Timestamp): void;
   /** Returns the method of the request this response answers, '' when it answers none. */
   responseHead(parser: DirectionParser, head: ResponseHead, ts: Timestamp): string;
+  /** The next response answers an HTTP/0.9 request: bytes without a status line are its body. */
+  simpleResponseExpected(parser: DirectionParser): boolean;
+  /** The client sent the HTTP/2 connection preface (PRI * HTTP/2.0): nothing after it is HTTP/1. */
+  http2Preface(parser: DirectionParser, ts: Timestamp): void;
+  /** The first bytes in a CONNECT tunnel are an HTTP request: the other side stops tunnelling too. */
+  tunnelCarriesHttp(parser: DirectionParser): void;
   /** A message whose head was parsed ended; heads and timestamps are still on the parser. */
   messageDone(parser: DirectionParser, body: Body, cut: MessageCut): void;
   /** A started message never got a complete head. */
@@ -56,6 +72,8 @@ const S_CLOSE = 7;
 const S_TUNNEL = 8;
 const S_HOLD = 9;
 const S_DEAD = 10;
+/** The first bytes after CONNECT 2xx decide: a request line keeps HTTP, anything else (TLS) is a tunnel. */
+const S_PROBE = 11;
 
 /** Bytes a parser of unknown role scans for a start line before deciding the stream is not HTTP. */
 export const DETECT_LIMIT = 64 * 1024;
@@ -63,6 +81,7 @@ export const DETECT_LIMIT = 64 * 1024;
 const HOLD_LIMIT = 64 * 1024;
 /** Longest chunk-size or trailer line. */
 const MAX_LINE = 8192;
+const CH_H = 0x48;
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
@@ -196,6 +215,9 @@ export class DirectionParser {
           this.hold(bytes, pos, ts);
           pos = end;
           break;
+        case S_PROBE:
+          pos = this.probe(bytes, pos, ts);
+          break;
         default:
           pos = end;
       }
@@ -253,6 +275,10 @@ export class DirectionParser {
       case S_HOLD:
         this.holdBroken = true;
         break;
+      case S_PROBE:
+        this.endProbe();
+        this.owner.tunnelled(lost);
+        break;
       default:
     }
   }
@@ -289,9 +315,23 @@ export class DirectionParser {
 
   /**
    * The response to an Upgrade/CONNECT request (or any 101) decided what follows on this client side:
-   * a tunnel (raw bytes, not HTTP) or more HTTP requests (held bytes are parsed now).
+   * a tunnel (raw bytes, not HTTP) or more HTTP requests (held bytes are parsed now). With `probe`
+   * (CONNECT 2xx) the tunnel's first bytes decide: a request line means plain HTTP to the target
+   * (a forward proxy), anything else (TLS) stays an opaque tunnel.
    */
-  resolveHold(tunnel: boolean, ts: Timestamp): void {
+  resolveHold(tunnel: boolean, ts: Timestamp, probe = false): void {
+    if (tunnel && probe && (this.state === S_HOLD || (this.state === S_HEAD && !this.msgStarted && this.carryLen === 0))) {
+      const held = this.held;
+      const heldTs = this.heldTs;
+      const broken = this.holdBroken;
+      this.held = null;
+      this.heldTs = null;
+      this.heldLen = 0;
+      this.holdBroken = false;
+      this.state = broken ? S_TUNNEL : S_PROBE;
+      if (held !== null && heldTs !== null) for (let i = 0; i < held.length; i++) this.data(held[i], heldTs[i]);
+      return;
+    }
     if (this.state === S_HOLD) {
       const held = this.held;
       const heldTs = this.heldTs;
@@ -333,9 +373,54 @@ export class DirectionParser {
     }
   }
 
+  /** The client found HTTP inside the CONNECT tunnel: this (server) side parses responses again. */
+  untunnel(): void {
+    if (this.state === S_TUNNEL) this.state = S_HEAD;
+  }
+
   /** Switch to tunnelling right now (the response side after a 101 or CONNECT 2xx head). */
   private tunnelAfterMessage(): void {
     this.afterBody = S_TUNNEL;
+  }
+
+  // ---- the first bytes inside a CONNECT tunnel ----------------------------------------------
+
+  private probe(bytes: Uint8Array, pos: number, ts: Timestamp): number {
+    const end = bytes.length;
+    // TLS (0x16) and other binary protocols show in the first byte; a request starts with a token.
+    if (this.carryLen === 0 && !isTokenChar(bytes[pos])) {
+      this.endProbe();
+      return pos;
+    }
+    const lf = bytes.indexOf(LF, pos);
+    if (lf < 0) {
+      if (this.carryLen + end - pos > MAX_START_LINE) {
+        this.endProbe();
+        return pos;
+      }
+      if (this.carryLen === 0) this.carryTs = ts;
+      this.appendCarry(bytes, pos, end);
+      return end;
+    }
+    if (this.carryLen === 0) this.carryTs = ts;
+    this.appendCarry(bytes, pos, lf + 1);
+    if (matchStartLine(this.carry, 0, this.carryLen - 1) !== START_REQUEST) {
+      this.endProbe();
+      return lf + 1;
+    }
+    // The carry holds the start line; the head parser continues from it.
+    this.state = S_HEAD;
+    this.firstLineChecked = true;
+    this.owner.tunnelCarriesHttp(this);
+    this.beginMessage(this.carryTs);
+    return lf + 1;
+  }
+
+  /** The tunnel is not HTTP: what the probe held is tunnelled, like everything after it. */
+  private endProbe(): void {
+    this.state = S_TUNNEL;
+    if (this.carryLen > 0) this.owner.tunnelled(this.carryLen);
+    this.carryLen = 0;
   }
 
   // ---- scanning for a start line -------------------------------------------------------------
@@ -465,6 +550,11 @@ export class DirectionParser {
       if (pos === end) return end;
       this.firstLineChecked = false;
       this.beginMessage(ts);
+      // An answer to an HTTP/0.9 request may have no status line: one byte tells most of them apart.
+      if (this.role === ROLE_RESPONSE && bytes[pos] !== CH_H && this.owner.simpleResponseExpected(this)) {
+        this.startSimpleResponse(ts);
+        return pos;
+      }
     }
     this.lastTs = ts;
     if (this.carryLen === 0) {
@@ -473,6 +563,10 @@ export class DirectionParser {
         return pos + this.parseHead(bytes, pos, e, ts);
       }
       if (e < 0 && end - pos <= this.maxHead) {
+        if (this.role === ROLE_REQUEST) {
+          const line = this.simpleRequestLength(bytes, pos, end);
+          if (line > 0) return pos + this.parseHead(bytes, pos, pos + line, ts);
+        }
         this.carryTs = ts;
         this.appendCarry(bytes, pos, end);
         this.checkFirstLine(ts);
@@ -488,15 +582,48 @@ export class DirectionParser {
     const e = findHeadEnd(this.carry.subarray(0, this.carryLen), old > 3 ? old - 3 : 0);
     if (e >= 0 && e <= this.maxHead) {
       const used = this.parseHead(this.carry, 0, e, ts);
-      this.carryLen = 0;
-      return used > old ? pos + used - old : pos;
+      return this.afterCarriedHead(used, old, pos, ts);
     }
     if (this.carryLen >= this.maxHead) {
       this.headTooLong(ts);
       return pos + take;
     }
+    if (!this.firstLineChecked && this.role === ROLE_REQUEST) {
+      const line = this.simpleRequestLength(this.carry, 0, this.carryLen);
+      if (line > 0) return this.afterCarriedHead(this.parseHead(this.carry, 0, line, ts), old, pos, ts);
+    }
     this.checkFirstLine(ts);
     return pos + take;
+  }
+
+  /**
+   * A head parsed from the carry used `used` of its bytes, of which `old` came from earlier chunks:
+   * continue in the current chunk after the head, or parse again carried bytes the head did not use.
+   */
+  private afterCarriedHead(used: number, old: number, pos: number, ts: Timestamp): number {
+    if (used >= old) {
+      this.carryLen = 0;
+      return pos + used - old;
+    }
+    const rest = this.carry.slice(used, old);
+    this.carryLen = 0;
+    this.data(rest, ts);
+    return pos;
+  }
+
+  /**
+   * With no end of head in sight: the length of a request line without a version that no header line
+   * follows (an HTTP/0.9 request is that one line, and servers answer it at once), or 0.
+   */
+  private simpleRequestLength(buf: Uint8Array, from: number, end: number): number {
+    const lf = buf.subarray(from, end).indexOf(LF);
+    if (lf < 0) return 0;
+    const line = latin1(buf, from, lf > 0 && buf[from + lf - 1] === CR ? from + lf - 1 : from + lf);
+    if (isRequestLine(line)) return 0;
+    const parts = parseLenientRequestLine(line);
+    if (parts === undefined || parts.httpVersion !== HTTP09) return 0;
+    if (from + lf + 1 < end && startsHeaderLine(latin1(buf, from + lf + 1, end), 0, true)) return 0;
+    return lf + 1;
   }
 
   /** With a head still incomplete, reject early when its first line is already not a start line. */
@@ -507,11 +634,30 @@ export class DirectionParser {
     this.firstLineChecked = true;
     const kind = matchStartLine(this.carry, 0, lf);
     if (kind !== 0 && (kind === START_REQUEST) === (this.role === ROLE_REQUEST)) return;
+    if (this.role === ROLE_REQUEST && parseLenientRequestLine(latin1(this.carry, 0, lf > 0 && this.carry[lf - 1] === CR ? lf - 1 : lf)) !== undefined) {
+      return; // a malformed request line a server would still answer: wait for the end of its head
+    }
+    if (this.role === ROLE_RESPONSE && this.owner.simpleResponseExpected(this)) {
+      this.startSimpleResponse(ts);
+      this.body.append(this.carry, 0, this.carryLen);
+      this.carryLen = 0;
+      return;
+    }
     this.msgStarted = false;
     const skipped = this.carryLen;
     this.owner.messageLost(this, 'parse-error', this.role === ROLE_REQUEST ? 'invalid request line' : 'invalid status line', ts);
     this.resync(false);
     this.countSkipped(skipped);
+  }
+
+  /** An HTTP/0.9 answer: no status line, no headers; the bytes up to the end of the stream are the body. */
+  private startSimpleResponse(ts: Timestamp): void {
+    const head: ResponseHead = { status: 0, reason: '', httpVersion: HTTP09, headers: [], headSize: 0 };
+    this.responseHead = head;
+    this.owner.responseHead(this, head, ts);
+    this.owner.anomaly(this, 'http.simple-response', 'an HTTP/0.9 response: no status line or headers, the body runs to the end of the stream', ts);
+    this.afterBody = S_HEAD;
+    this.startBody(-1, false, ts);
   }
 
   private headTooLong(ts: Timestamp): void {
@@ -527,14 +673,25 @@ export class DirectionParser {
     if (this.role === ROLE_REQUEST) {
       const head = parseRequestHead(text, facts);
       if (head === undefined) return this.headError(e - from, ts);
+      if (head.method === 'PRI' && head.httpVersion === 'HTTP/2.0' && head.target === '*') {
+        this.msgStarted = false;
+        this.owner.http2Preface(this, ts);
+        return e - from;
+      }
       this.requestHead = head;
       this.afterBody = head.method === 'CONNECT' || facts.upgrade ? S_HOLD : S_HEAD;
       this.owner.requestHead(this, head, ts);
+      if (facts.malformedRequestLine !== '') this.owner.anomaly(this, 'http.malformed-request-line', facts.malformedRequestLine, ts);
       if (facts.malformedLines > 0) this.owner.anomaly(this, 'http.malformed-header', `${facts.malformedLines} malformed header line(s) skipped`, ts);
       this.frameRequest(ts);
     } else {
       const head = parseResponseHead(text, facts);
-      if (head === undefined) return this.headError(e - from, ts);
+      if (head === undefined) {
+        if (!this.owner.simpleResponseExpected(this)) return this.headError(e - from, ts);
+        this.startSimpleResponse(ts);
+        this.body.append(buf, from, e);
+        return e - from;
+      }
       this.responseHead = head;
       const method = this.owner.responseHead(this, head, ts);
       if (facts.malformedLines > 0) this.owner.anomaly(this, 'http.malformed-header', `${facts.malformedLines} malformed header line(s) skipped`, ts);

@@ -25,6 +25,8 @@ export class HeadFacts {
   malformedLines = 0;
   /** Why the head is not HTTP, or '' when it parsed. */
   error = '';
+  /** What is wrong with a request line that was accepted leniently, or '' when it was well formed. */
+  malformedRequestLine = '';
   /** Length of the head in bytes up to and including its empty line (an earlier bare-LF empty line may end it before the text does). */
   headLength = 0;
 
@@ -37,6 +39,7 @@ export class HeadFacts {
     this.upgrade = false;
     this.malformedLines = 0;
     this.error = '';
+    this.malformedRequestLine = '';
     this.headLength = 0;
   }
 }
@@ -106,6 +109,128 @@ export function isRequestLine(line: string): boolean {
   if (sp <= 0 || sp >= n - 10) return false;
   for (let i = 0; i < sp; i++) if (!isTokenChar(line.charCodeAt(i))) return false;
   return line.charCodeAt(sp + 1) !== CH_SP;
+}
+
+/** Version of a request line that has none (RFC 1945 "Simple-Request": what servers call HTTP/0.9). */
+export const HTTP09 = 'HTTP/0.9';
+
+/**
+ * Methods recognised without a space after them ("GET/ HTTP/1.1", "OPTIONSHTTP/1.1") or with a
+ * target that does not look like one ("POST abcd12345", "OPTIONS").
+ */
+const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+/** The parts of a request line that isRequestLine() rejected but a server would still answer. */
+export interface LenientRequestLine {
+  method: string;
+  target: string;
+  /** As sent ("HTTP/1.", "HTTP"), or HTTP09 when the line has none. */
+  httpVersion: string;
+  /** What is wrong, for the http.malformed-request-line anomaly. */
+  problem: string;
+}
+
+function allTokenChars(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isTokenChar(text.charCodeAt(i))) return false;
+  return to > from;
+}
+
+/** "host:port" (a CONNECT target) at the start of `rest`, up to its end or a space. */
+function isAuthorityAt(rest: string): boolean {
+  let end = rest.indexOf(' ');
+  if (end < 0) end = rest.length;
+  const colon = rest.lastIndexOf(':', end - 1);
+  if (colon <= 0) return false;
+  for (let i = 0; i < colon; i++) {
+    const c = rest.charCodeAt(i);
+    if (!(isTokenChar(c) || c === 0x5b || c === 0x5d || c === 0x3a)) return false;
+  }
+  let digits = 0;
+  let i = colon + 1;
+  for (; i < rest.length && isDigit(rest.charCodeAt(i)); i++) digits++;
+  return digits > 0 && digits <= 5 && (i === rest.length || rest.charCodeAt(i) === CH_SP);
+}
+
+/** What follows the method looks like a request target: origin form, *, absolute form or authority form. */
+function looksLikeTarget(rest: string): boolean {
+  const c = rest.charCodeAt(0);
+  if (c === 0x2f || c === 0x2a) return true;
+  const lower = rest.slice(0, 8).toLowerCase();
+  return lower.startsWith('http://') || lower.startsWith('https://') || isAuthorityAt(rest);
+}
+
+/** "SIP/2.0", "RTSP/1.0": the version of another protocol that borrowed HTTP's request line. */
+function isOtherProtocolVersion(word: string): boolean {
+  const slash = word.indexOf('/');
+  if (slash <= 0 || !isDigit(word.charCodeAt(slash + 1))) return false;
+  for (let i = 0; i < slash; i++) {
+    const c = word.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return !isVersionish(word);
+}
+
+/** A last word that was meant as the version: "HTTP/…" or a bare "HTTP". */
+function isVersionish(word: string): boolean {
+  return word === 'HTTP' || word.startsWith('HTTP/');
+}
+
+/**
+ * A request line that real servers receive and answer (usually with 400) although it is not
+ * METHOD SP target SP HTTP/d.d: no version ("GET /", HTTP/0.9 style), no target ("OPTIONS HTTP/1.1",
+ * "OPTIONS"), no space before the version ("GET /HTTP/1.1": the target is "/HTTP/1.1", as a server
+ * reads it), no space after a known method ("GET/ HTTP/1.1"), a malformed version ("GET / HTTP/1.").
+ * Accepted when the method is a known one, or any token followed by something that looks like a target
+ * (origin form, *, http(s):// or host:port); undefined otherwise (binary bytes, prose, other protocols,
+ * non-ASCII methods). Only called after isRequestLine() failed: the common case never gets here.
+ */
+export function parseLenientRequestLine(line: string): LenientRequestLine | undefined {
+  const n = line.length;
+  if (n === 0 || n > 8192) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 0x20 && c !== CH_TAB) || c === 0x7f) return undefined;
+  }
+  const problems: string[] = [];
+  let sp = line.indexOf(' ');
+  if (sp < 0) sp = n;
+  let method: string;
+  let restFrom: number;
+  if (allTokenChars(line, 0, sp)) {
+    method = line.slice(0, sp);
+    restFrom = sp;
+    const rest = line.slice(trimStart(line, sp, n));
+    if (!KNOWN_METHODS.includes(method) && !looksLikeTarget(rest)) return undefined;
+  } else {
+    const known = KNOWN_METHODS.find((m) => line.startsWith(m));
+    const after = known === undefined ? -1 : line.charCodeAt(known.length);
+    if (known !== undefined && (after === 0x2f || after === 0x2a || line.startsWith('HTTP/', known.length))) {
+      method = known;
+      restFrom = known.length;
+      problems.push('no space after the method');
+    } else {
+      return undefined;
+    }
+  }
+  const from = trimStart(line, restFrom, n);
+  const to = trimEnd(line, from, n);
+  const rest = line.slice(from, to);
+  const lastSp = rest.lastIndexOf(' ');
+  const lastWord = rest.slice(lastSp + 1);
+  if (isOtherProtocolVersion(lastWord)) return undefined;
+  let target = rest;
+  let httpVersion = HTTP09;
+  if (rest.length > 0 && isVersionish(lastWord)) {
+    httpVersion = lastWord;
+    target = lastSp < 0 ? '' : rest.slice(0, trimEnd(rest, 0, lastSp));
+    if (httpVersion.length !== 8 || !isVersionAt(httpVersion, 0)) problems.push('malformed HTTP version');
+  } else {
+    problems.push('no HTTP version (an HTTP/0.9 request line)');
+  }
+  if (target.length === 0) problems.push('no target');
+  // What isRequestLine() rejected and nothing above names: extra or trailing spaces, tabs.
+  if (problems.length === 0) problems.push('irregular whitespace');
+  return { method, target, httpVersion, problem: problems.join(', ') };
 }
 
 /** Status line check on a single line: HTTP/d.d SP 3DIGIT [SP reason]. */
@@ -236,16 +361,31 @@ export function parseHeaderLines(text: string, from: number, facts: HeadFacts, n
   return headers;
 }
 
+/**
+ * Whether text[from...] begins a header line or the empty line that ends a head: a token then a colon,
+ * CR or LF, or (when `partial`) a run of token characters that may still become one. False when
+ * nothing follows.
+ */
+export function startsHeaderLine(text: string, from: number, partial: boolean): boolean {
+  const n = text.length;
+  if (from >= n) return false;
+  const first = text.charCodeAt(from);
+  if (first === CH_CR || first === 0x0a) return true;
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) return i > from;
+    if (!isTokenChar(c)) return false;
+  }
+  return partial;
+}
+
 /** Parses a request head; returns undefined with facts.error set when the request line is not HTTP. */
 export function parseRequestHead(text: string, facts: HeadFacts): RequestHead | undefined {
   facts.reset();
   const nl = text.indexOf('\n');
   const end = lineEnd(text, nl < 0 ? text.length : nl, 0);
   const line = text.slice(0, end);
-  if (!isRequestLine(line)) {
-    facts.error = 'invalid request line';
-    return undefined;
-  }
+  if (!isRequestLine(line)) return parseLenientRequestHead(text, line, nl, facts);
   const sp = line.indexOf(' ');
   const headers = parseHeaderLines(text, nl + 1, facts, true);
   return {
@@ -255,6 +395,28 @@ export function parseRequestHead(text: string, facts: HeadFacts): RequestHead | 
     headers,
     headSize: facts.headLength,
   };
+}
+
+/**
+ * The slow path of parseRequestHead for lines that are not METHOD SP target SP HTTP/d.d. A request
+ * line without a version is the whole request unless header lines follow it (HTTP/0.9 has none):
+ * its head is then just that line, and what follows is the next message.
+ */
+function parseLenientRequestHead(text: string, line: string, nl: number, facts: HeadFacts): RequestHead | undefined {
+  const parts = parseLenientRequestLine(line);
+  if (parts === undefined || nl < 0) {
+    facts.error = 'invalid request line';
+    return undefined;
+  }
+  facts.malformedRequestLine = `${parts.problem}: ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}`;
+  let headers: HttpHeader[];
+  if (parts.httpVersion === HTTP09 && !startsHeaderLine(text, nl + 1, false)) {
+    headers = [];
+    facts.headLength = nl + 1;
+  } else {
+    headers = parseHeaderLines(text, nl + 1, facts, true);
+  }
+  return { method: parts.method, target: parts.target, httpVersion: parts.httpVersion, headers, headSize: facts.headLength };
 }
 
 /** Parses a response head; returns undefined with facts.error set when the status line is not HTTP. */

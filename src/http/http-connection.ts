@@ -12,7 +12,7 @@ import {
   ROLE_RESPONSE,
   START_REQUEST,
 } from './direction-parser.js';
-import { isTokenChar } from './head-parser.js';
+import { HTTP09, isTokenChar } from './head-parser.js';
 import { OpenExchange } from './open-exchange.js';
 
 /** What every connection of one pipeline shares. */
@@ -43,6 +43,19 @@ function cutTermination(cut: MessageCut): Termination | null {
   }
 }
 
+/** An interim response (1xx but 101) precedes the final one; status 0 is an HTTP/0.9 answer, final. */
+function isInterim(status: number): boolean {
+  return status >= 100 && status < 200 && status !== 101;
+}
+
+/** A 101 that switches to cleartext HTTP/2 (Upgrade: h2c). */
+function upgradesToHttp2(head: ResponseHead): boolean {
+  for (const h of head.headers) {
+    if (h.name.length === 7 && h.name.toLowerCase() === 'upgrade' && h.value.trim().toLowerCase() === 'h2c') return true;
+  }
+  return false;
+}
+
 /**
  * One TCP connection as HTTP: decides which side is the client from content, runs a parser per
  * direction, and pairs responses with requests first-in first-out (pipelining), keeping interim 1xx
@@ -58,7 +71,9 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private started = false;
   /** A head parsed on this connection: it is HTTP. */
   private confirmed = false;
+  /** Bytes are no longer parsed: not HTTP, or HTTP/2 from here on. */
   private notHttp = false;
+  private http2 = false;
   private sawData = false;
   private sawGap = false;
   /** Bytes skipped before the roles were known; counted once the connection turns out to be HTTP. */
@@ -187,8 +202,34 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     }
     const ex = this.awaiting[0];
     this.responding = ex;
-    if (head.status >= 200 || head.status === 101) this.awaiting.shift();
+    if (!isInterim(head.status)) this.awaiting.shift();
     return ex.request === null ? '' : ex.request.method;
+  }
+
+  simpleResponseExpected(_parser: DirectionParser): boolean {
+    const ex = this.awaiting.length > 0 ? this.awaiting[0] : undefined;
+    return ex !== undefined && ex.request !== null && ex.request.httpVersion === HTTP09;
+  }
+
+  http2Preface(_parser: DirectionParser, _ts: Timestamp): void {
+    const ex = this.requesting;
+    this.requesting = null;
+    if (ex !== null && !ex.closed) {
+      const i = this.awaiting.lastIndexOf(ex);
+      if (i >= 0) this.awaiting.splice(i, 1);
+      ex.closed = true;
+      this.ctx.sink.abandon(ex.seq);
+    }
+    this.countHttp2();
+    // Prior knowledge: everything after the preface, both ways, is HTTP/2 frames.
+    this.notHttp = true;
+    this.a.stop();
+    this.b.stop();
+  }
+
+  tunnelCarriesHttp(parser: DirectionParser): void {
+    this.ctx.stats.count('http.connect-tunnels-with-http');
+    (parser === this.a ? this.b : this.a).untunnel();
   }
 
   messageDone(parser: DirectionParser, body: Body, cut: MessageCut): void {
@@ -207,9 +248,14 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     const ex = this.responding;
     this.responding = null;
     const head = parser.responseHead;
+    if (head !== null && head.status === 101) {
+      if (upgradesToHttp2(head)) this.countHttp2();
+      // Switched protocols even when the request was not captured: the client side is no longer HTTP/1.
+      if (ex === null) this.clientParser().resolveHold(true, parser.lastTs);
+    }
     if (ex === null || head === null || ex.closed) return;
     const message = { head, body, firstByte: parser.firstTs, lastByte: parser.lastTs };
-    if (head.status < 200 && head.status !== 101) {
+    if (isInterim(head.status)) {
       if (ex.interim === null) ex.interim = [];
       ex.interim.push(message);
       return;
@@ -218,8 +264,9 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     ex.responseDone = true;
     const t = cutTermination(cut);
     if (t !== null) ex.termination = t;
-    const tunnel = head.status === 101 || (ex.request !== null && ex.request.method === 'CONNECT' && head.status < 300);
-    if (tunnel || ex.upgradeRequested) this.clientParser().resolveHold(tunnel, parser.lastTs);
+    const connect = ex.request !== null && ex.request.method === 'CONNECT' && head.status >= 200 && head.status < 300;
+    const tunnel = head.status === 101 || connect;
+    if (tunnel || ex.upgradeRequested) this.clientParser().resolveHold(tunnel, parser.lastTs, connect);
     this.maybeFinish(ex);
   }
 
@@ -288,6 +335,12 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     ex.responseDone = true;
     ex.addAnomaly('tcp.gap', 'the response was not captured', ts);
     this.maybeFinish(ex);
+  }
+
+  private countHttp2(): void {
+    if (this.http2) return;
+    this.http2 = true;
+    this.ctx.stats.count('http.http2-connections');
   }
 
   private markNotHttp(): void {

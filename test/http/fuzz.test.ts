@@ -87,4 +87,31 @@ describe('fuzz-ish: bad input never throws and every begun seq is closed once', 
     }
     assert.ok(exchanges > 500, `valid inputs produced exchanges (${exchanges})`);
   });
+
+  it('random splits, mutations and gaps of HTTP/0.9, malformed request lines, CONNECT tunnels and HTTP/2 prefaces', () => {
+    const pairs: Array<[string, string]> = [
+      ['GET /\r\n\r\nOPTIONS HTTP/1.1\nHost: a\n\nGET/ HTTP/1.1\r\n\r\n', '<html>raw</html>\n'],
+      ['POST abcd\nGET / HTTP/1.\r\n\r\nT / HTTP\r\n\r\n', 'HTTP/1.1 400 Bad\r\nContent-Length: 1\r\n\r\nxHTTP/1.1 200 OK\r\n\r\n'],
+      ['CONNECT a:80 HTTP/1.1\r\n\r\nGET /in HTTP/1.1\r\n\r\n', 'HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'],
+      ['CONNECT a:443 HTTP/1.1\r\n\r\n\x16\x03\x01\x00\x05hello', 'HTTP/1.1 200 OK\r\n\r\n\x16\x03\x03\x00\x01x'],
+      ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00', '\x00\x00\x00\x04\x01\x00\x00\x00\x00'],
+      ['GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'HTTP/1.1 101 Switching\r\nUpgrade: h2c\r\n\r\n\x00\x00'],
+    ];
+    const rand = prng(3);
+    for (let round = 0; round < 600; round++) {
+      const [clientText, serverText] = pairs[round % pairs.length];
+      const h = new Harness({ maxBody: 8 }, connectionInfo('p', rand() < 0.7));
+      const c = randomSlices(round % 4 === 0 ? bytes(clientText) : mutate(bytes(clientText), rand), rand);
+      const s = randomSlices(round % 4 === 0 ? bytes(serverText) : mutate(bytes(serverText), rand), rand);
+      let clock = 0;
+      while (c.length > 0 || s.length > 0) {
+        const fromClient = s.length === 0 || (c.length > 0 && rand() < 0.5);
+        const dir: Direction = fromClient ? 'a2b' : 'b2a';
+        const chunk = (fromClient ? c : s).shift()!;
+        if (rand() < 0.05) h.handler.gap(dir, chunk.length, ts(100, clock++));
+        else h.handler.data(dir, chunk, ts(100, clock++));
+      }
+      h.finish((['fin', 'reset', 'idle', 'capture-end'] as EndReason[])[round % 4]);
+    }
+  });
 });
