@@ -1,3 +1,4 @@
+import { DuplicateFilter } from '../decode/duplicate-filter.js';
 import { FrameDecoder } from '../decode/frame-decoder.js';
 import { createHttpHandlerFactory } from '../http/http-handler-factory.js';
 import type { Anomaly } from '../model/anomaly.js';
@@ -22,6 +23,12 @@ export interface Pipeline {
   readonly warnings: Anomaly[];
   /** End of capture: open connections end as 'capture-end' and every held exchange is released. */
   finish(): void;
+  /**
+   * Passes on every frame held back for interface merging now. Live capture calls it after a quiet
+   * moment (all devices' earlier packets have been delivered by then), so the last exchange of a burst
+   * does not wait for the next packet.
+   */
+  releaseHeldFrames(): void;
   /** Most TCP connections tracked at once (a shard's exactness check: see parallel-summary.ts). */
   readonly peakConnections: number;
 }
@@ -31,6 +38,11 @@ export interface PipelineOutput {
   order: 'start' | 'completion';
   /** Reassemble and parse only this shard's connections (out of `count`); every frame is still read and decoded. */
   shard?: { index: number; count: number };
+  /**
+   * Drop copies of a packet seen on more than one interface (live capture of a bridge and its veths),
+   * between decode and reassembly; counted as capture.duplicate. Free while one interface is open.
+   */
+  dedupe?: boolean;
 }
 
 export function createPipeline(
@@ -47,10 +59,11 @@ export function createPipeline(
     stats,
     shard === undefined ? {} : { shard: { index: shard.index, count: shard.count, other: (ts) => reassembler.advance(ts) } },
   );
+  const dedupe = output.dedupe === true ? new DuplicateFilter(stats) : undefined;
   const merger = new InterfaceMerger(
     (frame) => {
       const segment = decoder.decode(frame);
-      if (segment !== undefined) reassembler.segment(segment);
+      if (segment !== undefined && (dedupe === undefined || dedupe.accept(segment))) reassembler.segment(segment);
     },
     stats,
     options.interfaceMergeWindowSeconds,
@@ -71,6 +84,7 @@ export function createPipeline(
       interface(info) {
         interfaces.push(info);
         merger.addInterface();
+        dedupe?.interfaceOpened(info.id);
       },
       nameRecord(record) {
         nameRecords.push(record);
@@ -81,6 +95,9 @@ export function createPipeline(
     },
     get peakConnections() {
       return reassembler.peakConnections;
+    },
+    releaseHeldFrames() {
+      merger.flush();
     },
     finish() {
       merger.flush();
