@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HopscopeError } from '../model/errors.js';
 import { parseReadArgs } from './args.js';
+import { runInterfaces } from './interfaces-command.js';
+import { parseLiveArgs } from './live-args.js';
+import { runDefault, runLive } from './live-command.js';
 import { runRead } from './read-command.js';
 import { usage } from './usage.js';
 
@@ -25,10 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'read') return await runRead(parseReadArgs(rest));
     if (command === 'demo') return await runRead(parseReadArgs(rest, demoCapturePath()));
-    if (command === undefined) {
-      process.stderr.write('hopscope: live capture is not built yet; showing the bundled demo capture (hopscope read FILE analyses your own)\n');
-      return await runRead(parseReadArgs([], demoCapturePath()));
-    }
+    if (command === 'live') return await runLive(parseLiveArgs(rest));
+    if (command === 'interfaces') return await runInterfaces(rest);
+    // No command: live capture on every Docker bridge, or the demo with a line saying why not.
+    if (command === undefined) return await runDefault(() => runRead(parseReadArgs([], demoCapturePath())));
     throw new HopscopeError('usage', `unknown command '${command}' (see hopscope --help)`);
   } catch (error) {
     if (error instanceof HopscopeError) {

@@ -1,12 +1,30 @@
 export const usage = `hopscope — the HTTP traffic between containers
 
 Usage:
+  hopscope live [-i IF]... [-w FILE] [BPF filter] [options]
+                                            capture live (root or CAP_NET_RAW+CAP_NET_ADMIN); Ctrl-C stops
+  hopscope interfaces [--json]              what live capture would capture on, and why
   hopscope read <capture|->  [options]     analyse a .pcap/.pcapng file (or stdin with -)
   hopscope demo              [options]     analyse the bundled demo capture
-  hopscope                                  (live capture is not built yet: shows the demo capture)
+  hopscope                                  live on every Docker bridge; the demo capture (with the reason
+                                            on stderr) when the addon is not built, without permission, or
+                                            when there are no Docker bridges
+
+Live capture:
+  -i, --interface <if>  capture on this interface (repeatable); without -i: docker0 and every br-* bridge,
+                        and bridges that appear while running (their veths are skipped: the bridge sees them)
+  -w, --write <file>    also save every captured packet as pcapng (one interface block per device,
+                        nanosecond kernel timestamps, interface statistics at the end)
+  <BPF filter>          a capture filter as in tcpdump, e.g. 'tcp port 8080' (quoted or as separate words)
+  --merge-window <s>    put frames of several interfaces back in time order within this window (default 0.2)
+  Live lines (table, --jsonl, --har) come as exchanges complete, not in request start order; --summary
+  comes at the end. If stdout (or the --har file) falls more than 16 MiB behind, exchanges are left out
+  of it and counted rather than slowing capture. At the end (Ctrl-C or SIGTERM; a second one exits at
+  once) open requests end as capture-end, --har and -w files are completed, and stderr gets:
+    hopscope: N packets on K interfaces, D dropped by the kernel, Q dropped in queue, E exchanges
 
 Output (one of; the default is a table, one line per exchange):
-  --jsonl               one HAR 1.2 entry per line (JSON lines), in request start order
+  --jsonl               one HAR 1.2 entry per line (JSON lines): read: in request start order
   --summary             per client→server pair: counts, status classes, latency percentiles, bytes
   --json                with --summary: the summary as JSON
   --har <file|->        a HAR 1.2 file (credentials redacted; see --no-redact)
@@ -17,6 +35,6 @@ Options:
   --redact <pattern>    also redact this header/query/JSON field name (or /regex/); repeatable
   --no-redact           export credentials as captured (prints a warning)
   --idle-timeout <s>    flush connections idle this long in capture time (default 300)
-  --quiet               no progress bar on stderr
+  --quiet               read: no progress bar on stderr; live: no "capturing on" notes
   -h, --help            this help
 `;

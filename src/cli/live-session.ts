@@ -1,0 +1,248 @@
+import { HopscopeError } from '../model/errors.js';
+import type { Exchange } from '../model/exchange.js';
+import type { Frame } from '../model/frame.js';
+import { captureInterfaces } from '../source/docker-interfaces.js';
+import { InterfaceWatcher, type InterfaceChanges } from '../source/interface-watcher.js';
+import { loadAddon, openLiveCapture, type DeviceStats, type LiveCapture, type LiveInterface } from '../source/live/index.js';
+import type { ExchangePredicate } from '../store/filter.js';
+import type { LiveArgs } from './live-args.js';
+import { createLiveOutput, type LiveOutput } from './live-output.js';
+import { LiveRecorder } from './live-recorder.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
+import { hopscopeVersion } from './version.js';
+
+/**
+ * After this long without a batch from any device, frames held back for interface merging are passed
+ * on: every device flushes a partly filled batch within ~20 ms of its first packet, so nothing older
+ * is still on its way. Wall-clock time, on purpose: it only decides when to stop waiting for packets
+ * that have not arrived; every timestamp in the output is still capture time.
+ */
+const QUIET_RELEASE_MS = 100;
+
+export const NO_BRIDGES_MESSAGE =
+  'no Docker bridges to capture on (docker0, br-*): start Docker, or choose interfaces with -i NAME (hopscope interfaces lists them)';
+
+export interface LiveSessionOptions {
+  /** Notes and the final summary line (stderr). */
+  log: (line: string) => void;
+  /** Poll period of the interface watcher (no -i). */
+  watchIntervalMs?: number;
+}
+
+/** The line printed when a live capture ends. */
+export function liveSummaryLine(devices: readonly DeviceStats[], exchanges: number): string {
+  let packets = 0;
+  let kernelDrops = 0;
+  let queueDrops = 0;
+  for (const d of devices) {
+    packets += d.delivered;
+    if (d.kernelStats) kernelDrops += d.kernelDrops;
+    queueDrops += d.queueDrops;
+  }
+  const names = new Set(devices.map((d) => d.name)).size;
+  return `hopscope: ${packets} packets on ${names} interfaces, ${kernelDrops} dropped by the kernel, ${queueDrops} dropped in queue, ${exchanges} exchanges`;
+}
+
+/**
+ * Opens a live capture as `args` say: the devices (given, or every Docker bridge, watched for new
+ * ones), the pipeline, the outputs. Throws HopscopeError when it cannot start ('live-unavailable',
+ * 'permission', 'no-such-device', 'bad-filter', 'output-unwritable'…); nothing keeps running then.
+ */
+export async function startLive(args: LiveArgs, keep: ExchangePredicate, options: LiveSessionOptions): Promise<LiveSession> {
+  loadAddon();
+  let watcher: InterfaceWatcher | undefined;
+  let devices = args.interfaces;
+  // The watcher's handler is set once the session exists; its first poll comes a period after start().
+  let onChange: (changes: InterfaceChanges) => void = () => {};
+  if (devices.length === 0) {
+    watcher = new InterfaceWatcher((changes) => onChange(changes), {
+      ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),
+      onError: () => {
+        // sysfs unreadable for a moment: the next poll tries again.
+      },
+    });
+    devices = captureInterfaces(await watcher.start());
+    if (devices.length === 0) {
+      watcher.stop();
+      throw new HopscopeError('no-such-device', NO_BRIDGES_MESSAGE);
+    }
+  }
+  try {
+    const session = new LiveSession(args, devices, keep, options, watcher);
+    onChange = (changes) => session.interfacesChanged(changes);
+    return session;
+  } catch (error) {
+    watcher?.stop();
+    throw error;
+  }
+}
+
+/** One run of `hopscope live`, from open devices to the summary line. */
+export class LiveSession {
+  private readonly capture: LiveCapture;
+  private readonly pipeline: Pipeline;
+  private readonly output: LiveOutput;
+  private readonly recorder: LiveRecorder | undefined;
+  /** Names of devices open now (a closed one leaves on its deviceClosed event or on removal). */
+  private readonly open = new Set<string>();
+  private exchanges = 0;
+  private framesSinceTick = 0;
+  private stopping = false;
+  private failure: Error | undefined;
+  private requestStop: () => void = () => {};
+  private readonly stopRequested = new Promise<void>((resolve) => {
+    this.requestStop = resolve;
+  });
+  private readonly quietTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly args: LiveArgs,
+    devices: readonly string[],
+    keep: ExchangePredicate,
+    private readonly options: LiveSessionOptions,
+    private readonly watcher: InterfaceWatcher | undefined,
+  ) {
+    const showsBodies = args.output === 'jsonl' || args.output === 'har';
+    const pipelineOptions = showsBodies ? args.pipeline : { ...args.pipeline, maxBody: 0 };
+    let output: LiveOutput | undefined;
+    const onExchange = (exchange: Exchange): void => {
+      this.exchanges++;
+      if (keep(exchange)) output!.write(exchange);
+    };
+    this.pipeline = createPipeline(pipelineOptions, onExchange, { order: 'completion', dedupe: true });
+    // Frames come through the event loop, never during this constructor: everything below is in
+    // place before the first batch.
+    this.capture = openLiveCapture(
+      { devices: [...devices], ...(args.captureFilter === undefined ? {} : { filter: args.captureFilter }) },
+      {
+        frames: (batch) => this.frames(batch),
+        deviceClosed: (name, reason) => this.deviceClosed(name, reason),
+        error: (error) => this.fail(error),
+      },
+    );
+    try {
+      this.recorder = args.writePath === undefined ? undefined : new LiveRecorder(args.writePath, args.captureFilter, `hopscope ${hopscopeVersion()}`);
+      this.output = output = createLiveOutput(args);
+    } catch (error) {
+      void this.capture.stop();
+      throw error;
+    }
+    for (const device of this.capture.interfaces) this.register(device);
+    this.quietTimer = setInterval(() => this.quietTick(), QUIET_RELEASE_MS);
+    this.quietTimer.unref();
+  }
+
+  /** Names of the devices open now. */
+  get devices(): string[] {
+    return [...this.open];
+  }
+
+  /** Ends the capture (Ctrl-C, SIGTERM, a test): run() then flushes everything and returns. */
+  stop(): void {
+    this.requestStop();
+  }
+
+  /**
+   * Waits until stop() (or a capture failure, or every chosen device gone), then stops capturing,
+   * ends open exchanges as 'capture-end', closes the outputs and the -w file, and logs the summary
+   * line. Resolves with the exit code; rejects with the failure that ended it.
+   */
+  async run(): Promise<number> {
+    await this.stopRequested;
+    this.stopping = true;
+    this.watcher?.stop();
+    clearInterval(this.quietTimer);
+    await this.capture.stop();
+    const devices = this.capture.stats();
+    this.pipeline.finish();
+    let outputError: unknown;
+    try {
+      await this.output.close();
+    } catch (error) {
+      outputError = error;
+    }
+    try {
+      await this.recorder?.close(devices);
+    } catch (error) {
+      outputError ??= error;
+    }
+    const log = this.options.log;
+    log(liveSummaryLine(devices, this.exchanges));
+    if (this.output.dropped > 0) {
+      log(`hopscope: warning: ${this.output.dropped} exchanges were not written: the output could not keep up (capture and the summary are complete)`);
+    }
+    if (this.recorder !== undefined && this.recorder.dropped > 0) {
+      log(`hopscope: warning: ${this.recorder.dropped} packets were left out of ${this.recorder.path}: the disk could not keep up`);
+    }
+    if (this.failure !== undefined) throw this.failure;
+    if (outputError !== undefined) throw outputError;
+    return 0;
+  }
+
+  /** The watcher saw bridges/veths come or go (no -i): open new Docker bridges, close vanished ones. */
+  interfacesChanged(changes: InterfaceChanges): void {
+    if (this.stopping) return;
+    for (const entry of [...changes.appeared, ...changes.changed]) {
+      if (entry.decision === 'capture' && !this.open.has(entry.name)) this.addDevice(entry.name);
+      else if (entry.decision === 'skip' && this.open.has(entry.name)) this.removeDevice(entry.name);
+    }
+    for (const entry of changes.vanished) {
+      if (this.open.has(entry.name)) this.removeDevice(entry.name);
+    }
+  }
+
+  private addDevice(name: string): void {
+    let device: LiveInterface;
+    try {
+      device = this.capture.addDevice(name);
+    } catch (error) {
+      // Gone again before it could be opened (a network created and removed at once): nothing to say.
+      if (error instanceof HopscopeError && error.code === 'no-such-device') return;
+      this.options.log(`hopscope: warning: cannot capture on ${name}: ${(error as Error).message}`);
+      return;
+    }
+    this.register(device);
+    if (!this.args.quiet) this.options.log(`hopscope: now also capturing on ${name}`);
+  }
+
+  private removeDevice(name: string): void {
+    this.open.delete(name);
+    this.capture.removeDevice(name);
+  }
+
+  private register(device: LiveInterface): void {
+    this.open.add(device.name);
+    this.pipeline.events.interface(device);
+    this.recorder?.addInterface(device);
+    if (device.warning !== undefined) this.options.log(`hopscope: warning: ${device.name}: ${device.warning}`);
+  }
+
+  private frames(batch: Frame[]): void {
+    this.recorder?.write(batch);
+    const events = this.pipeline.events;
+    for (let i = 0; i < batch.length; i++) events.frame(batch[i]);
+    this.framesSinceTick += batch.length;
+  }
+
+  private quietTick(): void {
+    if (this.framesSinceTick === 0) this.pipeline.releaseHeldFrames();
+    this.framesSinceTick = 0;
+  }
+
+  private deviceClosed(name: string, reason: string): void {
+    this.open.delete(name);
+    if (this.stopping || reason === 'removed') return;
+    // Watching Docker bridges, a removed network's bridge goes quietly; a device chosen with -i is news.
+    if (this.watcher !== undefined) return;
+    this.options.log(`hopscope: ${name} stopped: ${reason}`);
+    if (this.open.size === 0) {
+      this.options.log('hopscope: no capture device is left');
+      this.requestStop();
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.requestStop();
+  }
+}
