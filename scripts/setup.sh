@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(
-  libpcap-dev   # live capture addon (native/)
+  libpcap-dev g++ make   # live capture addon (native/), built by node-gyp
   tcpdump       # oracle and capture in end-to-end tests
   tshark        # oracle for captures (tests) and the peer in the benchmark
   docker.io     # the end-to-end testbed: real containers on real bridges
