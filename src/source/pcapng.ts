@@ -13,6 +13,9 @@ import { MAX_RECORD_BYTES, frameBytes, makeFrame, type ParserContext, type Recor
 import { TickClock } from './tick-clock.js';
 
 const BLOCK_HEADER_BYTES = 12;
+/** pcapng Custom Block types (copyable, and not to be copied). */
+const CUSTOM_BLOCK_COPYABLE = 0x00000bad;
+const CUSTOM_BLOCK_NO_COPY = 0x40000bad;
 /** Unit length meaning "not a block start: skip 4 bytes" (no real block is that short). */
 const SKIP = 4;
 const ZERO_TS: Timestamp = { sec: 0, nsec: 0 };
@@ -154,6 +157,8 @@ export class PcapngParser implements RecordParser {
         }
       } else if (type === BlockType.NameResolution) {
         for (const record of readNameRecords(buf, view, off, len, le)) events.nameRecord(record);
+      } else if ((type === CUSTOM_BLOCK_COPYABLE || type === CUSTOM_BLOCK_NO_COPY) && events.customBlock !== undefined && len >= 16) {
+        events.customBlock(view.getUint32(off + 8, le), buf.subarray(off + 12, off + len - 4));
       } else if (type !== BlockType.InterfaceStatistics) {
         this.ctx.stats.count('capture.unknown-block');
       }

@@ -12,6 +12,12 @@ export interface CaptureEvents {
   nameRecord(record: NameRecord): void;
   /** A capture anomaly (also counted in Stats under the same code). */
   warning(anomaly: Anomaly): void;
+  /**
+   * pcapng Custom Blocks (0xBAD / 0x40000BAD): the Private Enterprise Number and the bytes after it up to
+   * the trailing length (custom data and any options; the bytes are a view into the reader's buffer,
+   * valid only during the call). Optional: without it custom blocks are counted as capture.unknown-block.
+   */
+  customBlock?(pen: number, data: Uint8Array): void;
 }
 
 /**
