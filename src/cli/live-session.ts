@@ -168,6 +168,8 @@ export class LiveSession {
     }
     const log = this.options.log;
     log(liveSummaryLine(devices, this.exchanges));
+    const duplicates = this.pipeline.stats.get('capture.duplicate');
+    if (duplicates > 0) log(`hopscope: ${duplicates} packets were seen on two interfaces and counted once`);
     if (this.output.dropped > 0) {
       log(`hopscope: warning: ${this.output.dropped} exchanges were not written: the output could not keep up (capture and the summary are complete)`);
     }
