@@ -17,7 +17,7 @@ const FILE_BYTES = 20_000;
 
 /** The live command's kernel buffer option, if it has one (its help names it). */
 function bufferOption(): string | undefined {
-  const help = spawnSync(process.execPath, [cliPath, 'live', '--help'], { encoding: 'utf8' });
+  const help = spawnSync(process.execPath, [cliPath, '--help'], { encoding: 'utf8' });
   return /(--buffer-size|--buffer)\b/.exec(`${help.stdout}${help.stderr}`)?.[1];
 }
 

@@ -79,7 +79,7 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stops cleanly on SIGINT and prints its counts on stderr', () => {
+  it('stops cleanly on SIGINT and prints its counts on stderr', (t) => {
     assert.equal(run.live.code, 0, run.live.stderr);
     const summary = run.live.summary;
     assert.ok(summary, `no summary line in: ${run.live.stderr}`);
@@ -87,6 +87,7 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
     assert.ok(summary.interfaces >= 2, `${summary.interfaces} interfaces`);
     assert.equal(summary.exchanges, run.all.length, 'the exchanges counted are the entries printed');
     assert.ok(summary.packets >= run.tcpdump.captured, `${summary.packets} packets, tcpdump saw ${run.tcpdump.captured} on the bridge alone`);
+    t.diagnostic(run.live.stderr.trim().split('\n').pop() ?? '');
   });
 
   it('sees every request the clients made exactly once, with method, path, status and body size', () => {

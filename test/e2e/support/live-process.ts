@@ -15,6 +15,14 @@ export interface LiveSummaryLine {
   exchanges: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether stderr has hopscope's "capturing on a, b" or "now also capturing on b" note naming the interface. */
+function announces(stderr: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`capturing on (?:[^\n]*[ ,])?${escaped}(?:[ ,\n]|$)`, 'm').test(stderr);
+}
+
 const SUMMARY =
   /hopscope: (\d+) packets? on (\d+) interfaces?, (\d+) dropped by the kernel, (\d+) dropped in (?:the )?queue, (\d+) exchanges?/;
 
@@ -38,7 +46,10 @@ export interface CliProcess {
   readonly pid: number;
   stdout(): string;
   stderr(): string;
-  /** Resolves once the process captures on these interfaces; rejects if it exits first or on timeout. */
+  /**
+   * Resolves once the process captures on these interfaces (a packet socket on each, and hopscope's
+   * note saying so); rejects if it exits first or on timeout. Needs the notes: not with --quiet.
+   */
   capturing(interfaces: string[], timeoutMs?: number): Promise<void>;
   /** Sends a signal (SIGINT by default) and waits for the exit; SIGKILL after timeoutMs. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<LiveResult>;
@@ -82,7 +93,17 @@ export function startCli(args: string[]): CliProcess {
         throw new Error(`hopscope ${args.join(' ')} exited (${code ?? signal}) before capturing: ${err.trim()}`);
       });
       exited.catch(() => undefined);
-      await Promise.race([waitForCapture(child.pid ?? -1, interfaces, timeoutMs), exited]);
+      // The kernel's view (a packet socket bound to each interface) appears at bind time, before
+      // libpcap has set up its ring; hopscope's own note comes once the device is active.
+      const announced = (async () => {
+        const deadline = Date.now() + timeoutMs;
+        while (!interfaces.every((name) => announces(err, name))) {
+          if (Date.now() > deadline) throw new Error(`hopscope did not say it captures on ${interfaces.join(', ')} in ${timeoutMs} ms: ${err.trim()}`);
+          await sleep(50);
+        }
+      })();
+      announced.catch(() => undefined);
+      await Promise.race([Promise.all([waitForCapture(child.pid ?? -1, interfaces, timeoutMs), announced]), exited]);
     },
     stop,
     signal: (signal) => {

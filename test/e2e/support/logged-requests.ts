@@ -82,9 +82,11 @@ export function clientRequests(lines: Record<string, unknown>[], serverNames: Ma
     .filter((line) => typeof line.method === 'string' && line.summary === undefined)
     .map((line) => {
       const target = new URL(String(line.url));
+      // IPv6 literals come bracketed in URLs, bare in addresses.
+      const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
       return {
-        server: serverNames.get(target.hostname) ?? target.hostname,
-        serverIp: target.hostname,
+        server: serverNames.get(host) ?? host,
+        serverIp: host,
         peer: String(line.local),
         method: String(line.method),
         path: target.pathname,
