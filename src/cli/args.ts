@@ -13,6 +13,8 @@ export interface ReadArgs {
   redact: boolean;
   redactPatterns: string[];
   quiet: boolean;
+  /** --threads for --summary of a regular file: a number or 'auto' (see parallel-summary.ts). */
+  threads?: string;
   pipeline: PipelineOptions;
 }
 
@@ -48,6 +50,7 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
         'no-redact': { type: 'boolean' },
         'idle-timeout': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        threads: { type: 'string' },
       },
     });
   } catch (error) {
@@ -74,6 +77,7 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
     redact: !values['no-redact'],
     redactPatterns: values.redact ?? [],
     quiet: values.quiet ?? false,
+    threads: values.threads,
     pipeline,
   };
 }

@@ -29,7 +29,7 @@ export async function runRead(args: ReadArgs, run: ReadRunOptions = {}): Promise
     process.stderr.write('hopscope: warning: --no-redact exports credentials (Authorization, cookies, tokens) as captured\n');
   }
   if (args.output === 'summary' && args.input !== '-') {
-    const threads = summaryThreads(run.threads ?? process.env.HOPSCOPE_THREADS, await regularFileSize(args.input));
+    const threads = summaryThreads(run.threads ?? args.threads ?? process.env.HOPSCOPE_THREADS, await regularFileSize(args.input));
     if (threads > 1 && (await runReadParallel(args, threads))) return 0;
   }
   const output = createReadOutput(args);
