@@ -36,16 +36,22 @@ export class LiveProcess {
   readonly child: ChildProcess;
   private readonly closed: Promise<CliResult>;
 
-  constructor(args: string[], options: { uid?: number } = {}) {
+  /** options.readStdout false: stdout is left unread (a stuck consumer) until resumeStdout(). */
+  constructor(args: string[], options: { uid?: number; readStdout?: boolean } = {}) {
     const command = options.uid === undefined ? process.execPath : 'setpriv';
     const argv = options.uid === undefined ? [cliPath, ...args] : [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath, cliPath, ...args];
     this.child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stdout!.setEncoding('utf8');
+    if (options.readStdout !== false) this.resumeStdout();
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.closed = new Promise((resolve, reject) => {
       this.child.on('error', reject);
       this.child.on('close', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr }));
     });
+  }
+
+  resumeStdout(): void {
+    if (this.child.stdout!.listenerCount('data') === 0) this.child.stdout!.on('data', (d: string) => (this.stdout += d));
   }
 
   /** Waits until stderr matches (the "capturing on" note says the devices are open). */
@@ -64,7 +70,13 @@ export class LiveProcess {
 
   /** Sends `signal` and resolves when the process has exited. */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> {
-    if (this.child.exitCode === null) this.child.kill(signal);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill(signal);
+      await exited;
+    }
+    // An unread stdout is read now that the process is gone, so that it can close.
+    this.resumeStdout();
     return this.closed;
   }
 
