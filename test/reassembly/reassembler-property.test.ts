@@ -6,18 +6,8 @@ import { Stats } from '../../src/model/stats.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
 import { Recording, type RecordingHandler } from './recording-handler.js';
 import { seg, type Endpoints } from './segments.js';
+import { mulberry32 as rng } from '../support/mulberry32.js';
 
-/** Small seeded PRNG (mulberry32) so that a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ends: Endpoints = { a: ['10.1.0.1', 50000], b: ['10.1.0.2', 8080] };
 

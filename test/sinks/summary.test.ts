@@ -3,18 +3,8 @@ import { describe, it } from 'node:test';
 import { LatencyHistogram } from '../../src/sinks/latency-histogram.js';
 import { renderSummaryJson, renderSummaryTable, SummaryCollector } from '../../src/sinks/summary.js';
 import { buildExchange, makeBody } from './support/exchange-builder.js';
+import { mulberry32 as rng } from '../support/mulberry32.js';
 
-/** Deterministic uniform numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1];

@@ -66,14 +66,4 @@ export function readWhole(bytes: Uint8Array): { rec: Recorder; reader: CaptureRe
   return { rec, reader };
 }
 
-/** A small deterministic PRNG (mulberry32) so random chunkings are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../support/mulberry32.js';
