@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { HopscopeError } from '../model/errors.js';
+import { StreamOutput } from './stream-output.js';
 
 /**
  * Where binary sinks (the pcapng writer) put their bytes: the byte twin of TextOutput. A caller hands
@@ -18,57 +17,22 @@ export interface ByteOutput {
   close?(): Promise<void>;
 }
 
-/**
- * A ByteOutput over a Node stream (a file from fs.createWriteStream, stdout). Stream errors are kept
- * and surface as one HopscopeError('output-unwritable') from drained()/close(), never as an
- * unhandled 'error' event.
- */
-export class WritableByteOutput implements ByteOutput {
-  private failure: Error | undefined;
-
+/** A ByteOutput over a Node stream (a file from fs.createWriteStream, stdout). */
+export class WritableByteOutput extends StreamOutput implements ByteOutput {
   constructor(
-    private readonly stream: Writable,
-    /** For error messages: a path or "stdout". */
-    private readonly label = 'output',
+    stream: Writable,
+    label = 'output',
     /** Whether close() ends the stream (not for stdout). */
     private readonly endOnClose = true,
   ) {
-    stream.on('error', (error: Error) => {
-      this.failure ??= error;
-    });
+    super(stream, label);
   }
 
   write(bytes: Uint8Array): void {
     if (this.failure === undefined) this.stream.write(bytes);
   }
 
-  get needsDrain(): boolean {
-    return this.stream.writableNeedDrain;
-  }
-
-  async drained(): Promise<void> {
-    this.throwIfFailed();
-    if (this.stream.writableNeedDrain) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
-    this.throwIfFailed();
-  }
-
   async close(): Promise<void> {
-    this.throwIfFailed();
-    if (this.endOnClose) {
-      await new Promise<void>((resolve, reject) => {
-        this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
-      }).catch((error: Error) => {
-        this.failure ??= error;
-      });
-    } else if (this.stream.writableNeedDrain) {
-      await this.drained();
-    }
-    this.throwIfFailed();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) {
-      throw new HopscopeError('output-unwritable', `cannot write ${this.label}: ${this.failure.message}`);
-    }
+    await this.finish(this.endOnClose);
   }
 }

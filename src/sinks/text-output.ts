@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { HopscopeError } from '../model/errors.js';
+import { StreamOutput } from './stream-output.js';
 
-/** Where the text sinks put their output. The CLI's OutputStream fits, and so does WritableTextOutput. */
+/** Where the text sinks put their output. WritableTextOutput writes to a stream. */
 export interface TextOutput {
   write(text: string): void;
 }
@@ -15,24 +14,17 @@ const BATCH_CHARS = 64 * 1024;
  * synchronous burst (a microtask, so live output is not held back), and `drained()` lets the producer
  * wait while the stream's buffer is full, so a slow consumer slows reading instead of growing memory.
  */
-export class WritableTextOutput implements TextOutput {
+export class WritableTextOutput extends StreamOutput implements TextOutput {
   private pending: string[] = [];
   private pendingChars = 0;
   private flushScheduled = false;
-  private failure: Error | undefined;
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
     this.flush();
   };
 
-  constructor(
-    private readonly stream: Writable,
-    /** For error messages: a path or "stdout". */
-    private readonly label = 'output',
-  ) {
-    stream.on('error', (error: Error) => {
-      this.failure ??= error;
-    });
+  constructor(stream: Writable, label = 'output') {
+    super(stream, label);
   }
 
   write(text: string): void {
@@ -55,37 +47,9 @@ export class WritableTextOutput implements TextOutput {
     if (this.failure === undefined) this.stream.write(text);
   }
 
-  /** True while the stream's buffer is over its high-water mark. */
-  get needsDrain(): boolean {
-    return this.stream.writableNeedDrain;
-  }
-
-  /** Resolves when the stream can take more; rejects when it failed (output-unwritable). */
-  async drained(): Promise<void> {
-    this.throwIfFailed();
-    if (this.stream.writableNeedDrain) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
-    this.throwIfFailed();
-  }
-
   /** Flushes, then ends the stream when `end` (not for stdout), and waits until the bytes are handed on. */
   async close(end = true): Promise<void> {
     this.flush();
-    this.throwIfFailed();
-    if (end) {
-      await new Promise<void>((resolve, reject) => {
-        this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
-      }).catch((error: Error) => {
-        this.failure ??= error;
-      });
-    } else if (this.stream.writableNeedDrain) {
-      await this.drained();
-    }
-    this.throwIfFailed();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) {
-      throw new HopscopeError('output-unwritable', `cannot write ${this.label}: ${this.failure.message}`);
-    }
+    await this.finish(end);
   }
 }
