@@ -4,6 +4,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCapture, type CaptureSize } from './generate-capture.js';
+import { formatLiveBench, type LiveBenchResult } from './live/report.js';
+import { runLiveBench } from './live/run.js';
 import { hasGnuTime } from './measure.js';
 import { countChecks, formatCapture, formatChecks, memoryChecks, speedChecks, type CaptureResult } from './report.js';
 import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js';
@@ -16,6 +18,8 @@ import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js
  *   BENCH_RUNS=N         runs per fast tool, best kept (default 3)
  *   BENCH_SIZES=small    only some captures (comma-separated: small,big)
  *   BENCH_CLI=path       the hopscope CLI to run (default dist/cli.js)
+ *   BENCH_LIVE=1         also the live row (bench/live: wrk → nginx in containers; root and docker);
+ *                        BENCH_LIVE=only runs just that row
  *
  * Exit status 1 when a target or count check fails or hopscope did not run; checks that could not be
  * made for other reasons (tshark skipped on the big capture) do not fail the run.
@@ -24,7 +28,8 @@ import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const tsharkBig = process.env.BENCH_TSHARK_BIG === '1';
-const sizes = (process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[];
+const liveRow = process.env.BENCH_LIVE === '1' || process.env.BENCH_LIVE === 'only';
+const sizes = process.env.BENCH_LIVE === 'only' ? [] : ((process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[]);
 
 function tsharkVersion(): string | undefined {
   if (!tsharkInstalled) return undefined;
@@ -46,18 +51,25 @@ async function main(): Promise<number> {
     console.log(`\n${formatCapture(result)}`);
   }
 
-  const targets = [...speedChecks(results), ...memoryChecks(results)];
+  let live: LiveBenchResult | undefined;
+  if (liveRow) {
+    live = await runLiveBench((line) => console.log(line));
+    console.log(`\n${formatLiveBench(live)}`);
+  }
+
+  const targets = [...(sizes.length > 0 ? [...speedChecks(results), ...memoryChecks(results)] : []), ...(live?.checks ?? [])];
   const counts = countChecks(results);
   console.log(`\n${formatChecks('targets', targets)}\n\n${formatChecks('counts', counts)}`);
   if (counts.some((c) => c.verdict === 'FAIL')) {
     console.log('\n!!! COUNT MISMATCH: a tool did not see the exchanges the generator wrote (see "counts" above) !!!');
   }
 
-  const file = join(repo, 'bench', 'results', 'latest.json');
+  // The live row alone must not replace the capture results.
+  const file = join(repo, 'bench', 'results', sizes.length === 0 ? 'live.json' : 'latest.json');
   mkdirSync(dirname(file), { recursive: true });
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, tshark: tsharkVersion(), runsPerFastTool: runs };
   // Wall-clock date only labels the results file; it is not part of any measurement.
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, targets, counts }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, live, targets, counts }, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
   const failed = [...targets, ...counts].some((c) => c.verdict === 'FAIL');
   return failed || results.some((r) => r.tools.hopscope.status !== 'ok') ? 1 : 0;
