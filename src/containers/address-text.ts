@@ -17,6 +17,24 @@ export function canonicalAddress(text: string): string | undefined {
   return formatIpv6(ipv6Bytes(v6), 0);
 }
 
+/**
+ * The first host address of a subnet ("172.31.9.0/24" → "172.31.9.1", "fd00:9::/64" → "fd00:9::1"): the
+ * gateway Docker gives a bridge network whose IPAM config names none. undefined when not a subnet.
+ */
+export function firstHostAddress(subnet: string): string | undefined {
+  const slash = subnet.indexOf('/');
+  if (slash < 0) return undefined;
+  const base = subnet.slice(0, slash).trim();
+  const prefix = Number(subnet.slice(slash + 1));
+  const v4 = isIPv4(base);
+  if (!v4 && !isIPv6(base)) return undefined;
+  const bytes = v4 ? Uint8Array.from(base.split('.').map(Number)) : ipv6Bytes(base);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix >= bytes.length * 8 - 1) return undefined;
+  for (let bit = prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
+  bytes[bytes.length - 1] |= 1;
+  return v4 ? Array.from(bytes).join('.') : formatIpv6(bytes, 0);
+}
+
 /** The 16 bytes of a valid IPv6 address text (node:net has validated it). */
 function ipv6Bytes(text: string): Uint8Array {
   const out = new Uint8Array(16);

@@ -1,6 +1,6 @@
 import type { ContainerRef } from '../model/container.js';
 import type { Timestamp } from '../model/time.js';
-import { canonicalAddress } from './address-text.js';
+import { canonicalAddress, firstHostAddress } from './address-text.js';
 import { containerRef, hostRef } from './container-refs.js';
 import { parseRfc3339 } from './docker-time.js';
 import type { TimelineInterval } from './ip-timeline.js';
@@ -84,13 +84,23 @@ export function containerAddresses(container: unknown, fallbackFrom?: Timestamp)
   return result;
 }
 
-/** Gateways of one network object (`docker network inspect` or Engine API /networks). */
+/**
+ * Gateways of one network object (`docker network inspect` or Engine API /networks). A bridge network
+ * created with --subnet but no --gateway lists none, yet its bridge holds the subnet's first address.
+ */
 export function networkGateways(network: unknown): string[] {
   if (!isObject(network) || !isObject(network.IPAM)) return [];
   const configs = Array.isArray(network.IPAM.Config) ? network.IPAM.Config : [];
+  const bridge = network.Driver === undefined || network.Driver === 'bridge';
   const out: string[] = [];
   for (const config of configs) {
-    const ip = isObject(config) && typeof config.Gateway === 'string' ? canonicalAddress(config.Gateway) : undefined;
+    if (!isObject(config)) continue;
+    const ip =
+      typeof config.Gateway === 'string' && config.Gateway !== ''
+        ? canonicalAddress(config.Gateway)
+        : bridge && typeof config.Subnet === 'string'
+          ? firstHostAddress(config.Subnet)
+          : undefined;
     if (ip !== undefined) out.push(ip);
   }
   return out;

@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { canonicalAddress } from '../../src/containers/address-text.js';
+import { canonicalAddress, firstHostAddress } from '../../src/containers/address-text.js';
 import { containerRef, hostRef } from '../../src/containers/container-refs.js';
 import { formatRfc3339, parseRfc3339, timestampFromNanoDigits } from '../../src/containers/docker-time.js';
 import { IpTimeline } from '../../src/containers/ip-timeline.js';
 import {
   LEDGER_FORMAT,
+  type LedgerMeta,
   loadContainersFile,
   parseContainersDocument,
   saveLedger,
@@ -38,6 +39,10 @@ describe('times and addresses', () => {
     assert.equal(canonicalAddress('2001:db8:0:0:1:0:0:1'), '2001:db8::1:0:0:1');
     assert.equal(canonicalAddress('::ffff:10.0.0.1'), '::ffff:10.0.0.1');
     assert.equal(canonicalAddress(''), undefined);
+    assert.equal(firstHostAddress('172.31.9.0/24'), '172.31.9.1');
+    assert.equal(firstHostAddress('10.8.0.0/13'), '10.8.0.1');
+    assert.equal(firstHostAddress('fd00:9:0:0::/64'), 'fd00:9::1');
+    assert.equal(firstHostAddress('172.31.9.0'), undefined);
     assert.equal(canonicalAddress('not-an-ip'), undefined);
   });
 });
@@ -156,7 +161,7 @@ describe('ledger', () => {
     const loaded = await loadContainersFile(file);
     assert.equal(loaded.source, 'ledger');
     assert.deepEqual(loaded.timeline.intervals(), tl.intervals());
-    assert.deepEqual(timelineToLedger(loaded.timeline, saved.meta as object), saved);
+    assert.deepEqual(timelineToLedger(loaded.timeline, saved.meta as LedgerMeta), saved);
     assert.equal(loaded.timeline.resolve('10.1.0.2', { sec: 1795721690, nsec: 1 }), undefined);
     assert.equal(loaded.timeline.resolve('10.1.0.2', { sec: 1795721690, nsec: 2 })?.name, 'beta');
   });
