@@ -35,7 +35,9 @@ export function dockerEndpoint(value?: string, env: NodeJS.ProcessEnv = process.
 }
 
 export function endpointText(endpoint: DockerEndpoint): string {
-  return endpoint.kind === 'unix' ? `unix://${endpoint.path}` : `${endpoint.tls ? 'https' : 'tcp'}://${endpoint.host}:${endpoint.port}`;
+  if (endpoint.kind === 'unix') return `unix://${endpoint.path}`;
+  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+  return `${endpoint.tls ? 'https' : 'tcp'}://${host}:${endpoint.port}`;
 }
 
 /**

@@ -156,6 +156,22 @@ describe('DockerResolver with the host dockerd', { skip, timeout: 180_000 }, () 
     assert.equal(resolver.resolve(both.ips.bridge, beforeDisconnect)?.name, both.name, 'history is kept');
   });
 
+  it('names IPv6 addresses on an IPv6 network, as the packets write them', async () => {
+    const name = testbed.nameOf('v6net');
+    const hex = (process.pid % 0xffff).toString(16);
+    await docker(['network', 'create', '--ipv6', '--subnet', `fd00:${hex}:7::/64`, ...labelArgs(testbed.runId), name]);
+    const six = await testbed.run('six', { network: name, cmd: ['sleep', '600'] });
+    const [inspected] = JSON.parse(await docker(['container', 'inspect', six.id])) as Array<{
+      NetworkSettings: { Networks: Record<string, { GlobalIPv6Address: string }> };
+    }>;
+    const v6 = inspected.NetworkSettings.Networks[name].GlobalIPv6Address;
+    assert.match(v6, /^fd00:/);
+    await waitFor('the IPv6 address to be named', () => resolver.resolve(v6, now()));
+    assert.equal(resolver.resolve(v6, now())?.name, six.name);
+    assert.equal(resolver.resolve(six.ip, now())?.name, six.name, 'and its IPv4 address on the same network');
+    assert.deepEqual(resolver.resolve(`fd00:${hex}:7::1`, now()), { kind: 'host', name: 'host' });
+  });
+
   it('gives a reused address to each container at its own time', async () => {
     const ip = network.subnet.replace(/\.0\/24$/, '.77');
     const first = await runWithIp(testbed, 'reuse-a', network.name, ip);

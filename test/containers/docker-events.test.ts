@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dockerEndpoint, endpointText } from '../../src/containers/docker-endpoint.js';
+import { LineSplitter, parseEventLine } from '../../src/containers/docker-events.js';
+
+// Shapes as dockerd 20.10 writes them on GET /events (one JSON object per line).
+const start =
+  '{"status":"start","id":"4fa4f23609ae","from":"hopscope-testbed:1","Type":"container","Action":"start","Actor":{"ID":"4fa4f23609ae","Attributes":{"image":"hopscope-testbed:1","name":"demo-client"}},"scope":"local","time":1795721683,"timeNano":1795721683820798589}';
+const connect =
+  '{"Type":"network","Action":"connect","Actor":{"ID":"a1e5bca16ffb","Attributes":{"container":"4fa4f23609ae","name":"demo-net","type":"bridge"}},"scope":"local","time":1795721683,"timeNano":1795721683700000001}';
+
+describe('Docker events', () => {
+  it('reads container and network events with their exact nanosecond time', () => {
+    assert.deepEqual(parseEventLine(start), { what: 'container-start', container: '4fa4f23609ae', time: { sec: 1795721683, nsec: 820798589 } });
+    assert.deepEqual(parseEventLine(connect), {
+      what: 'network-connect',
+      container: '4fa4f23609ae',
+      network: 'demo-net',
+      time: { sec: 1795721683, nsec: 700000001 },
+    });
+    const die = start.replace(/"start"/g, '"die"');
+    assert.equal(parseEventLine(die)?.what, 'container-end');
+    assert.equal(parseEventLine(connect.replace('"connect"', '"disconnect"'))?.what, 'network-disconnect');
+  });
+
+  it('falls back to seconds without timeNano, and ignores other events and junk', () => {
+    const noNano = start.replace(/,"timeNano":\d+/, '');
+    assert.deepEqual(parseEventLine(noNano)?.time, { sec: 1795721683, nsec: 0 });
+    assert.equal(parseEventLine(start.replace(/"start"/g, '"exec_start: sh"')), undefined);
+    assert.equal(parseEventLine(start.replace(/"container"/, '"image"')), undefined);
+    assert.equal(parseEventLine('{"Type":"network","Action":"connect","Actor":{"ID":"x","Attributes":{}},"time":1}'), undefined);
+    for (const junk of ['', 'null', '[]', '{', '"text"', '{"Type":"container"}']) assert.equal(parseEventLine(junk), undefined, junk);
+  });
+
+  it('splits a stream into lines whatever the chunking', () => {
+    const text = `${start}\n${connect}\n`;
+    for (const size of [1, 7, 100, text.length]) {
+      const splitter = new LineSplitter();
+      const lines: string[] = [];
+      for (let i = 0; i < text.length; i += size) lines.push(...splitter.push(text.slice(i, i + size)));
+      assert.deepEqual(lines, [start, connect], `chunks of ${size}`);
+    }
+    const bounded = new LineSplitter(10);
+    assert.deepEqual(bounded.push('x'.repeat(50)), []);
+    assert.deepEqual(bounded.push('\n{"a":1}\n'), ['{"a":1}'], 'an overlong partial line is dropped, not kept');
+  });
+});
+
+describe('Docker endpoints', () => {
+  it('reads DOCKER_HOST forms: default socket, unix://, a path, tcp:// with and without TLS', () => {
+    assert.deepEqual(dockerEndpoint(undefined, {}), { kind: 'unix', path: '/var/run/docker.sock' });
+    assert.deepEqual(dockerEndpoint(undefined, { DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock' }), {
+      kind: 'unix',
+      path: '/run/user/1000/podman/podman.sock',
+    });
+    assert.deepEqual(dockerEndpoint('/tmp/d.sock', {}), { kind: 'unix', path: '/tmp/d.sock' });
+    assert.deepEqual(dockerEndpoint(undefined, { DOCKER_HOST: 'tcp://10.0.0.5:2375' }), { kind: 'tcp', host: '10.0.0.5', port: 2375, tls: false });
+    assert.deepEqual(dockerEndpoint('tcp://dock:2376', { DOCKER_CERT_PATH: '/certs' }), { kind: 'tcp', host: 'dock', port: 2376, tls: true, certPath: '/certs' });
+    assert.equal(endpointText(dockerEndpoint('tcp://[::1]:2375', {})!), 'tcp://[::1]:2375');
+    assert.equal(dockerEndpoint('ssh://me@host', {}), undefined);
+  });
+});
