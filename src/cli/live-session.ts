@@ -18,6 +18,8 @@ import { hopscopeVersion } from './version.js';
  * that have not arrived; every timestamp in the output is still capture time.
  */
 const QUIET_RELEASE_MS = 100;
+/** How often bridges that failed to open are tried again (the watcher's period by default). */
+const RETRY_MS = 1000;
 
 export const NO_BRIDGES_MESSAGE =
   'no Docker bridges to capture on (docker0, br-*): start Docker, or choose interfaces with -i NAME (hopscope interfaces lists them)';
@@ -94,6 +96,9 @@ export class LiveSession {
     this.requestStop = resolve;
   });
   private readonly quietTimer: NodeJS.Timeout;
+  private readonly retryTimer: NodeJS.Timeout | undefined;
+  /** Docker bridges that exist but failed to open (set down): retried. */
+  private readonly unopened = new Set<string>();
 
   constructor(
     private readonly args: LiveArgs,
@@ -112,8 +117,11 @@ export class LiveSession {
     this.pipeline = createPipeline(pipelineOptions, onExchange, { order: 'completion', dedupe: true });
     // Frames come through the event loop, never during this constructor: everything below is in
     // place before the first batch.
+    // Chosen devices (-i) must all open. Docker bridges are opened one by one: one that cannot be
+    // opened yet (a bridge set down) is retried while the others are captured.
+    const tolerant = watcher !== undefined;
     this.capture = openLiveCapture(
-      { devices: [...devices], ...(args.captureFilter === undefined ? {} : { filter: args.captureFilter }) },
+      { devices: tolerant ? [] : [...devices], ...(args.captureFilter === undefined ? {} : { filter: args.captureFilter }) },
       {
         frames: (batch) => this.frames(batch),
         deviceClosed: (name, reason) => this.deviceClosed(name, reason),
@@ -121,6 +129,7 @@ export class LiveSession {
       },
     );
     try {
+      if (tolerant) this.openBridges(devices);
       this.recorder = args.writePath === undefined ? undefined : new LiveRecorder(args.writePath, args.captureFilter, `hopscope ${hopscopeVersion()}`);
       this.output = output = createLiveOutput(args);
     } catch (error) {
@@ -130,6 +139,42 @@ export class LiveSession {
     for (const device of this.capture.interfaces) this.register(device);
     this.quietTimer = setInterval(() => this.quietTick(), QUIET_RELEASE_MS);
     this.quietTimer.unref();
+    this.retryTimer = tolerant ? setInterval(() => this.retryUnopened(), options.watchIntervalMs ?? RETRY_MS) : undefined;
+    this.retryTimer?.unref();
+  }
+
+  /**
+   * Opens each bridge. Throws what would stop every device from opening (permission, a bad filter),
+   * or the first failure when none opened; others are logged and retried.
+   */
+  private openBridges(names: readonly string[]): void {
+    const failures: HopscopeError[] = [];
+    for (const name of names) {
+      try {
+        this.capture.addDevice(name);
+      } catch (error) {
+        if (!(error instanceof HopscopeError) || error.code !== 'capture-failed') throw error;
+        failures.push(error);
+        this.unopened.add(name);
+      }
+    }
+    if (this.capture.interfaces.length === 0 && failures.length > 0) throw failures[0];
+    for (const failure of failures) this.options.log(`hopscope: warning: ${failure.message} (retrying while capturing)`);
+  }
+
+  /** Bridges that could not be opened yet: tried again every watch period until they open or vanish. */
+  private retryUnopened(): void {
+    if (this.stopping) return;
+    for (const name of this.unopened) {
+      try {
+        this.register(this.capture.addDevice(name));
+      } catch (error) {
+        if (error instanceof HopscopeError && error.code === 'no-such-device') this.unopened.delete(name);
+        continue;
+      }
+      this.unopened.delete(name);
+      if (!this.args.quiet) this.options.log(`hopscope: now also capturing on ${name}`);
+    }
   }
 
   /** Names of the devices open now. */
@@ -152,6 +197,7 @@ export class LiveSession {
     this.stopping = true;
     this.watcher?.stop();
     clearInterval(this.quietTimer);
+    clearInterval(this.retryTimer);
     await this.capture.stop();
     const devices = this.capture.stats();
     this.pipeline.finish();
@@ -185,10 +231,11 @@ export class LiveSession {
   interfacesChanged(changes: InterfaceChanges): void {
     if (this.stopping) return;
     for (const entry of [...changes.appeared, ...changes.changed]) {
-      if (entry.decision === 'capture' && !this.open.has(entry.name)) this.addDevice(entry.name);
+      if (entry.decision === 'capture' && !this.open.has(entry.name) && !this.unopened.has(entry.name)) this.addDevice(entry.name);
       else if (entry.decision === 'skip' && this.open.has(entry.name)) this.removeDevice(entry.name);
     }
     for (const entry of changes.vanished) {
+      this.unopened.delete(entry.name);
       if (this.open.has(entry.name)) this.removeDevice(entry.name);
     }
   }
@@ -200,7 +247,8 @@ export class LiveSession {
     } catch (error) {
       // Gone again before it could be opened (a network created and removed at once): nothing to say.
       if (error instanceof HopscopeError && error.code === 'no-such-device') return;
-      this.options.log(`hopscope: warning: cannot capture on ${name}: ${(error as Error).message}`);
+      this.options.log(`hopscope: warning: ${(error as Error).message} (retrying while capturing)`);
+      this.unopened.add(name);
       return;
     }
     this.register(device);
@@ -234,8 +282,12 @@ export class LiveSession {
   private deviceClosed(name: string, reason: string): void {
     this.open.delete(name);
     if (this.stopping || reason === 'removed') return;
-    // Watching Docker bridges, a removed network's bridge goes quietly; a device chosen with -i is news.
-    if (this.watcher !== undefined) return;
+    // Watching Docker bridges, a removed network's bridge goes quietly (and one that failed while it
+    // still exists is reopened by the retry); a device chosen with -i is news.
+    if (this.watcher !== undefined) {
+      this.unopened.add(name);
+      return;
+    }
     this.options.log(`hopscope: ${name} stopped: ${reason}`);
     if (this.open.size === 0) {
       this.options.log('hopscope: no capture device is left');

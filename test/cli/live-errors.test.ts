@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../support/paths.js';
 import { cliPath, runCli } from './run-cli.js';
-import { needsLive, SUMMARY_LINE } from './live-harness.js';
+import { needsLive, run, sleep, SUMMARY_LINE, tryRun } from './live-harness.js';
 
 const NOBODY = 65534;
 
@@ -116,5 +116,69 @@ describe('without the native addon', () => {
     const result = runCopy(['interfaces']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^lo +loopback +skip +loopback/m);
+  });
+});
+
+/**
+ * A network namespace of our own stands in for a host without Docker: `ip netns exec` mounts a sysfs
+ * that lists only the namespace's interfaces. A bridge named like Docker's then makes it a Docker host.
+ */
+describe('hopscope without and with Docker bridges (in a test namespace)', { skip: needsLive }, () => {
+  const namespace = `hs-live-${process.pid}-e`;
+  const bridge = `br-hstest${process.pid % 10000}e`;
+  const downBridge = `br-hstest${process.pid % 10000}f`;
+  const inNamespace = (args: string[]) =>
+    spawnSync('ip', ['netns', 'exec', namespace, process.execPath, cliPath, ...args], { encoding: 'utf8', timeout: 30_000 });
+  before(() => {
+    tryRun('ip', ['netns', 'del', namespace]);
+    run('ip', ['netns', 'add', namespace]);
+  });
+  after(() => tryRun('ip', ['netns', 'del', namespace]));
+
+  it('live with no bridges and no -i says to start Docker or pass -i', () => {
+    const result = inNamespace(['live']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^hopscope: no Docker bridges to capture on \(docker0, br-\*\): start Docker, or choose interfaces with -i NAME/m);
+  });
+
+  it('interfaces lists what there is and says that nothing would be captured', () => {
+    const result = inNamespace(['interfaces']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^lo +loopback +skip/m);
+    assert.match(result.stderr, /no Docker bridges to capture on/);
+  });
+
+  it('`hopscope` falls back to the demo with the reason', () => {
+    const result = inNamespace([]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr.trim(), /^hopscope: no Docker bridges to capture on .*; showing the bundled demo capture instead [^\n]*$/);
+    assert.ok(result.stdout.split('\n').filter((line) => / GET | POST /.test(line)).length >= 10);
+  });
+
+  it('`hopscope` goes live on the Docker bridges when there are some (one set down is retried), until Ctrl-C', async () => {
+    run('ip', ['-n', namespace, 'link', 'add', bridge, 'type', 'bridge']);
+    run('ip', ['-n', namespace, 'link', 'set', bridge, 'up']);
+    // libpcap cannot open a device that is administratively down: it is captured once it is up.
+    run('ip', ['-n', namespace, 'link', 'add', downBridge, 'type', 'bridge']);
+    const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, cliPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const until = performance.now() + 10_000;
+      while (!stderr.includes('capturing on') && child.exitCode === null && performance.now() < until) await sleep(20);
+      assert.match(stderr, new RegExp(`^hopscope: capturing on ${bridge} and new Docker bridges as they appear \\(Ctrl-C stops\\)$`, 'm'));
+      assert.match(stderr, new RegExp(`^hopscope: warning: live capture failed: ${downBridge}: .*\\(retrying while capturing\\)$`, 'm'));
+      run('ip', ['-n', namespace, 'link', 'set', downBridge, 'up']);
+      while (!stderr.includes(`now also capturing on ${downBridge}`) && child.exitCode === null && performance.now() < until + 10_000) await sleep(20);
+      assert.match(stderr, new RegExp(`^hopscope: now also capturing on ${downBridge}$`, 'm'));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, stderr);
+      assert.equal(SUMMARY_LINE.exec(stderr)?.[2], '2', stderr);
+      assert.doesNotMatch(stderr, /demo/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });

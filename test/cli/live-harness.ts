@@ -193,9 +193,10 @@ export function subnetFor(index: number): number {
   return ((process.pid % 60) * 4 + index) % 250;
 }
 
-/** Parsed --jsonl lines. */
+/** Parsed --jsonl lines; a last line still being written (no newline yet) is left for later. */
 export function jsonLines(text: string): Array<Record<string, any>> {
   return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, any>);
