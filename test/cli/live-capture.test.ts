@@ -169,3 +169,27 @@ describe('hopscope live on a test-owned veth', { skip: needsLive }, () => {
     }
   });
 });
+
+describe('hopscope live -i when the chosen device vanishes', { skip: needsLive }, () => {
+  const net = new TestNetwork('d', subnetFor(5));
+  after(() => net.destroy());
+
+  it('says so, and ends cleanly with the summary once no device is left', async () => {
+    net.create();
+    await net.startServer(8080);
+    const live = new LiveProcess(['live', '-i', net.hostEnd, '--jsonl']);
+    try {
+      await live.waitForStderr(CAPTURING);
+      await net.request(8080, 'GET', '/before-vanishing');
+      await live.waitFor(() => live.stdout.includes('/before-vanishing'), 10_000, 'the exchange');
+      net.destroy();
+      const result = await live.done();
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, new RegExp(`^hopscope: ${net.hostEnd} stopped: .+$`, 'm'));
+      assert.match(result.stderr, /^hopscope: no capture device is left$/m);
+      assert.equal(SUMMARY_LINE.exec(result.stderr)?.[5], '1');
+    } finally {
+      live.kill();
+    }
+  });
+});
