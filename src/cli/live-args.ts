@@ -20,6 +20,8 @@ export interface LiveArgs {
   filter?: string;
   redact: boolean;
   redactPatterns: string[];
+  /** --buffer-size: the kernel's capture buffer per device (libpcap's default here: 32 MiB). */
+  bufferBytes?: number;
   /** No "capturing on …" lines on stderr (the final summary line is always printed). */
   quiet: boolean;
   pipeline: PipelineOptions;
@@ -51,6 +53,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
         'no-redact': { type: 'boolean' },
         'idle-timeout': { type: 'string' },
         'merge-window': { type: 'string' },
+        'buffer-size': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       },
     });
@@ -74,6 +77,10 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
   if (values['max-body'] !== undefined) pipeline.maxBody = parseSize(values['max-body'], '--max-body');
   if (values['idle-timeout'] !== undefined) pipeline.idleTimeoutSeconds = parsePositive(values['idle-timeout'], '--idle-timeout');
   if (values['merge-window'] !== undefined) pipeline.interfaceMergeWindowSeconds = parsePositive(values['merge-window'], '--merge-window');
+  const bufferBytes = values['buffer-size'] === undefined ? undefined : parseSize(values['buffer-size'], '--buffer-size');
+  if (bufferBytes !== undefined && (bufferBytes < 65536 || bufferBytes > 2 ** 31 - 1)) {
+    throw new HopscopeError('usage', '--buffer-size takes a size from 64k to 2047m');
+  }
   return {
     interfaces: [...new Set(interfaces)],
     ...(captureFilter === undefined ? {} : { captureFilter }),
@@ -84,6 +91,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
     ...(values.filter === undefined ? {} : { filter: values.filter }),
     redact: !values['no-redact'],
     redactPatterns: values.redact ?? [],
+    ...(bufferBytes === undefined ? {} : { bufferBytes }),
     quiet: values.quiet ?? false,
     pipeline,
   };

@@ -121,7 +121,11 @@ export class LiveSession {
     // opened yet (a bridge set down) is retried while the others are captured.
     const tolerant = watcher !== undefined;
     this.capture = openLiveCapture(
-      { devices: tolerant ? [] : [...devices], ...(args.captureFilter === undefined ? {} : { filter: args.captureFilter }) },
+      {
+        devices: tolerant ? [] : [...devices],
+        ...(args.captureFilter === undefined ? {} : { filter: args.captureFilter }),
+        ...(args.bufferBytes === undefined ? {} : { bufferBytes: args.bufferBytes }),
+      },
       {
         frames: (batch) => this.frames(batch),
         deviceClosed: (name, reason) => this.deviceClosed(name, reason),

@@ -16,6 +16,7 @@ Live capture:
   -w, --write <file>    also save every captured packet as pcapng (one interface block per device,
                         nanosecond kernel timestamps, interface statistics at the end)
   <BPF filter>          a capture filter as in tcpdump, e.g. 'tcp port 8080' (quoted or as separate words)
+  --buffer-size <size>  the kernel's capture buffer per device (default 32m; suffixes k, m)
   --merge-window <s>    put frames of several interfaces back in time order within this window (default 0.2)
   Live lines (table, --jsonl, --har) come as exchanges complete, not in request start order; --summary
   comes at the end. If stdout (or the --har file) falls more than 16 MiB behind, exchanges are left out

@@ -67,6 +67,7 @@ describe('hopscope live: usage errors exit 2', () => {
     [['live', '--filter', 'status>>'], /--filter: /],
     [['live', '-i', 'has space'], /-i takes a network interface name/],
     [['live', '--merge-window', '0'], /--merge-window takes a positive number/],
+    [['live', '--buffer-size', '1k'], /--buffer-size takes a size from 64k to 2047m/],
     [['live', '--bogus'], /Unknown option '--bogus'/],
     [['interfaces', 'extra'], /Unexpected argument 'extra'/],
   ];
