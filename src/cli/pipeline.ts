@@ -1,7 +1,9 @@
+import { namingSink } from '../containers/attach.js';
 import { DuplicateFilter } from '../decode/duplicate-filter.js';
 import { FrameDecoder } from '../decode/frame-decoder.js';
 import { createHttpHandlerFactory } from '../http/http-handler-factory.js';
 import type { Anomaly } from '../model/anomaly.js';
+import type { Resolver } from '../model/container.js';
 import type { Exchange } from '../model/exchange.js';
 import type { CaptureInterface, NameRecord } from '../model/frame.js';
 import type { PipelineOptions } from '../model/options.js';
@@ -43,6 +45,8 @@ export interface PipelineOutput {
    * between decode and reassembly; counted as capture.duplicate. Free while one interface is open.
    */
   dedupe?: boolean;
+  /** Names both ends of every exchange (containers: a timeline from Docker, a saved ledger or the capture). */
+  resolver?: Resolver;
 }
 
 export function createPipeline(
@@ -52,7 +56,8 @@ export function createPipeline(
 ): Pipeline {
   const stats = new Stats();
   const startOrder = output.order === 'start' ? new StartOrderBuffer(onExchange, stats) : undefined;
-  const order = startOrder ?? completionOrder(onExchange);
+  const ordered = startOrder ?? completionOrder(onExchange);
+  const order = output.resolver === undefined ? ordered : namingSink(output.resolver, ordered);
   const reassembler = new Reassembler(createHttpHandlerFactory(order, stats, options), stats, options);
   const shard = output.shard;
   const decoder = new FrameDecoder(
