@@ -13,8 +13,6 @@ const latin1SliceFn = (Buffer.prototype as unknown as { latin1Slice: Latin1Slice
 const indexOfFn = Buffer.prototype.indexOf as unknown as BytesIndexOf;
 
 const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
-const LFLF = new Uint8Array([10, 10]);
-const LFCRLF = new Uint8Array([10, 13, 10]);
 
 export const LF = 10;
 export const CR = 13;
@@ -29,16 +27,23 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
 /**
  * Index just past the empty line that ends a head starting at or before `from` (CRLFCRLF, or the
  * bare-LF forms LFLF / LFCRLF), or -1. A CRLFCRLF found first may lie after an earlier bare-LF empty
- * line: the head parser then reports the shorter head length, so the common case needs one search.
+ * line: the head parser then reports the shorter head length, so the common case needs one search
+ * (one native search measured faster than walking the LFs from JavaScript). Without a CRLFCRLF
+ * (a head still incomplete, or bare-LF line ends) one walk over the LFs finds the earliest bare-LF
+ * empty line, instead of two more native searches.
  */
 export function findHeadEnd(bytes: Uint8Array, from: number): number {
   const e = indexOfFn.call(bytes, CRLFCRLF, from);
   if (e >= 0) return e + 4;
-  const a = indexOfFn.call(bytes, LFLF, from);
-  const b = indexOfFn.call(bytes, LFCRLF, from);
-  if (a < 0) return b < 0 ? -1 : b + 3;
-  if (b < 0 || a + 2 <= b + 3) return a + 2;
-  return b + 3;
+  const n = bytes.length;
+  let lf = bytes.indexOf(LF, from);
+  while (lf >= 0 && lf + 1 < n) {
+    const c = bytes[lf + 1];
+    if (c === LF) return lf + 2;
+    if (c === CR && lf + 2 < n && bytes[lf + 2] === LF) return lf + 3;
+    lf = bytes.indexOf(LF, lf + 1);
+  }
+  return -1;
 }
 
 export const START_NONE = 0;

@@ -8,12 +8,13 @@ import {
   HTTP09,
   isRequestLine,
   isTokenChar,
-  parseHeaderLines,
   parseLenientRequestLine,
   parseRequestHead,
   parseResponseHead,
+  simpleResponseHead,
   startsHeaderLine,
 } from './head-parser.js';
+import { parseHeaderLines } from './header-lines.js';
 
 /**
  * The incremental HTTP/1.x parser for one direction of a connection: finds message starts (also in
@@ -652,7 +653,7 @@ export class DirectionParser {
 
   /** An HTTP/0.9 answer: no status line, no headers; the bytes up to the end of the stream are the body. */
   private startSimpleResponse(ts: Timestamp): void {
-    const head: ResponseHead = { status: 0, reason: '', httpVersion: HTTP09, headers: [], headSize: 0 };
+    const head = simpleResponseHead();
     this.responseHead = head;
     this.owner.responseHead(this, head, ts);
     this.owner.anomaly(this, 'http.simple-response', 'an HTTP/0.9 response: no status line or headers, the body runs to the end of the stream', ts);
@@ -820,6 +821,7 @@ export class DirectionParser {
     if (next === -1) return bytes.length;
     if (next === -2) return this.framingError('chunk-size line too long', bytes.length, ts);
     const size = parseChunkSize(this.lineBuf, this.lineFrom, this.lineTo);
+    this.lineBuf = EMPTY; // do not keep the chunk alive
     if (size < 0) return this.framingError('invalid chunk size', next, ts);
     if (size === 0) {
       this.state = S_TRAILERS;
@@ -849,13 +851,14 @@ export class DirectionParser {
     const next = this.readLine(bytes, pos);
     if (next === -1) return bytes.length;
     if (next === -2) return this.framingError('trailer line too long', bytes.length, ts);
-    if (this.lineTo === this.lineFrom) {
+    const text = this.lineTo === this.lineFrom ? '' : latin1(this.lineBuf, this.lineFrom, this.lineTo);
+    this.lineBuf = EMPTY; // do not keep the chunk alive
+    if (text === '') {
       this.finish('');
       return next;
     }
-    const text = latin1(this.lineBuf, this.lineFrom, this.lineTo);
     this.facts.reset();
-    const parsed = parseHeaderLines(`${text}\n\n`, 0, this.facts, false);
+    const parsed = parseHeaderLines(`${text}\n\n`, 0, this.facts);
     for (const header of parsed) this.body.addTrailer(header);
     return next;
   }

@@ -1,4 +1,6 @@
-import type { HttpHeader, RequestHead, ResponseHead } from '../model/exchange.js';
+import type { RequestHead, ResponseHead } from '../model/exchange.js';
+import { CH_CR, CH_SP, CH_TAB, headerColon, lineEnd, trimEnd, trimStart, valueOf } from './header-lines.js';
+import { NO_HEADERS, ParsedRequestHead, ParsedResponseHead } from './parsed-head.js';
 
 /**
  * Parsing of one HTTP/1.x message head that is already known to be complete, from its latin1 text.
@@ -44,10 +46,6 @@ export class HeadFacts {
   }
 }
 
-const CH_TAB = 9;
-const CH_CR = 13;
-const CH_SP = 32;
-
 /** RFC 9110 tchar. */
 export function isTokenChar(c: number): boolean {
   if (c >= 0x61 && c <= 0x7a) return true; // a-z
@@ -66,11 +64,6 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** End of the line that starts at `from` (index of its LF, or of its CR before the LF). */
-function lineEnd(text: string, nl: number, from: number): number {
-  return nl > from && text.charCodeAt(nl - 1) === CH_CR ? nl - 1 : nl;
-}
-
 /** "HTTP/d.d" at text[from, from+8). */
 function isVersionAt(text: string, from: number): boolean {
   return (
@@ -80,30 +73,16 @@ function isVersionAt(text: string, from: number): boolean {
   );
 }
 
-function trimStart(text: string, from: number, to: number): number {
-  while (from < to) {
-    const c = text.charCodeAt(from);
-    if (c !== CH_SP && c !== CH_TAB) break;
-    from++;
-  }
-  return from;
-}
-
-function trimEnd(text: string, from: number, to: number): number {
-  while (to > from) {
-    const c = text.charCodeAt(to - 1);
-    if (c !== CH_SP && c !== CH_TAB) break;
-    to--;
-  }
-  return to;
-}
-
 /**
  * Request line check on a single line (without its line ending): METHOD SP target SP HTTP/d.d,
  * METHOD any token. Spaces inside the target are tolerated (some clients send them raw).
  */
 export function isRequestLine(line: string): boolean {
-  const n = line.length;
+  return isRequestLineAt(line, line.length);
+}
+
+/** isRequestLine() for text[0, n), the first line of a longer text, without slicing it out. */
+function isRequestLineAt(line: string, n: number): boolean {
   if (n < 14 || !isVersionAt(line, n - 8) || line.charCodeAt(n - 9) !== CH_SP) return false;
   const sp = line.indexOf(' ');
   if (sp <= 0 || sp >= n - 10) return false;
@@ -235,7 +214,11 @@ export function parseLenientRequestLine(line: string): LenientRequestLine | unde
 
 /** Status line check on a single line: HTTP/d.d SP 3DIGIT [SP reason]. */
 export function isStatusLine(line: string): boolean {
-  const n = line.length;
+  return isStatusLineAt(line, line.length);
+}
+
+/** isStatusLine() for text[0, n), the first line of a longer text. */
+function isStatusLineAt(line: string, n: number): boolean {
   if (n < 12 || !isVersionAt(line, 0) || line.charCodeAt(8) !== CH_SP) return false;
   if (!isDigit(line.charCodeAt(9)) || !isDigit(line.charCodeAt(10)) || !isDigit(line.charCodeAt(11))) return false;
   return n === 12 || line.charCodeAt(12) === CH_SP;
@@ -291,34 +274,39 @@ function noteTransferEncoding(facts: HeadFacts, value: string): void {
   facts.chunked = to - from === 7 && value.slice(from, to).toLowerCase() === 'chunked';
 }
 
-/** Case-insensitive comparison with a lower-case ASCII name, without making a lower-cased copy. */
-function nameIs(name: string, lower: string): boolean {
+/** Case-insensitive comparison of text[from, from + lower.length) with a lower-case ASCII name. */
+function nameAt(text: string, from: number, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) {
-    const c = name.charCodeAt(i);
+    const c = text.charCodeAt(from + i);
     if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
   }
   return true;
 }
 
-function noteHeader(facts: HeadFacts, name: string, value: string): void {
-  // Cheap length test first: most headers are none of these.
-  const n = name.length;
+/**
+ * The framing facts of one well-formed header line text[pos, end) with its colon at `colon`. Only
+ * the few names that decide framing are compared, by length first: most headers are none of these.
+ */
+function noteHeaderAt(facts: HeadFacts, text: string, pos: number, colon: number, end: number): void {
+  const n = colon - pos;
   if (n === 14) {
-    if (nameIs(name, 'content-length')) noteContentLength(facts, value);
+    if (nameAt(text, pos, 'content-length')) noteContentLength(facts, valueOf(text, colon, end));
   } else if (n === 17) {
-    if (nameIs(name, 'transfer-encoding')) noteTransferEncoding(facts, value);
+    if (nameAt(text, pos, 'transfer-encoding')) noteTransferEncoding(facts, valueOf(text, colon, end));
   } else if (n === 7) {
-    if (nameIs(name, 'upgrade')) facts.upgrade = true;
+    if (nameAt(text, pos, 'upgrade')) facts.upgrade = true;
   }
 }
 
 /**
- * Header lines from `from` to the end of the head. Returns the headers, and sets facts.headLength to
- * the end of the empty line. `text` must contain an empty line (the caller found it).
+ * The one pass over a head's header lines on the hot path: framing facts, malformed lines and the
+ * head length, without making a string or object per header (headers are built only when a sink
+ * asks for them, by parseHeaderLines over the same text, which sees the same lines). Folded lines
+ * only extend a value, so framing is noted from each header's first line, as parseHeaderLines does.
  */
-export function parseHeaderLines(text: string, from: number, facts: HeadFacts, noteFraming: boolean): HttpHeader[] {
-  const headers: HttpHeader[] = [];
+export function scanHeaderLines(text: string, from: number, facts: HeadFacts): void {
   let pos = from;
+  let valid = 0;
   const n = text.length;
   while (pos < n) {
     let nl = text.indexOf('\n', pos);
@@ -326,39 +314,22 @@ export function parseHeaderLines(text: string, from: number, facts: HeadFacts, n
     const end = lineEnd(text, nl, pos);
     if (end === pos) {
       facts.headLength = nl + 1;
-      return headers;
+      return;
     }
     const first = text.charCodeAt(pos);
     if (first === CH_SP || first === CH_TAB) {
-      // Obsolete line folding: the line continues the previous header's value.
-      const last = headers.length > 0 ? headers[headers.length - 1] : undefined;
-      const vFrom = trimStart(text, pos, end);
-      const vTo = trimEnd(text, vFrom, end);
-      if (last === undefined) facts.malformedLines++;
-      else if (vTo > vFrom) {
-        last.value = last.value.length > 0 ? `${last.value} ${text.slice(vFrom, vTo)}` : text.slice(vFrom, vTo);
-      }
+      if (valid === 0) facts.malformedLines++; // a continuation with no header to continue
     } else {
-      const colon = text.indexOf(':', pos);
-      if (colon < 0 || colon >= end || colon === pos) {
-        facts.malformedLines++;
-      } else {
-        const sp = text.indexOf(' ', pos);
-        if ((sp >= 0 && sp < colon) || text.charCodeAt(colon - 1) === CH_TAB) {
-          facts.malformedLines++; // RFC 9112 §5.1: no whitespace in a name or before the colon
-        } else {
-          const name = text.slice(pos, colon);
-          const vFrom = trimStart(text, colon + 1, end);
-          const value = text.slice(vFrom, trimEnd(text, vFrom, end));
-          headers.push({ name, value });
-          if (noteFraming) noteHeader(facts, name, value);
-        }
+      const colon = headerColon(text, pos, nl);
+      if (colon < 0) facts.malformedLines++;
+      else {
+        valid++;
+        noteHeaderAt(facts, text, pos, colon, end);
       }
     }
     pos = nl + 1;
   }
   facts.headLength = n;
-  return headers;
 }
 
 /**
@@ -379,22 +350,33 @@ export function startsHeaderLine(text: string, from: number, partial: boolean): 
   return partial;
 }
 
+/** "HTTP/1.1" and "HTTP/1.0" without a new string each time; text[from, from+8) is a version. */
+function versionAt(text: string, from: number): string {
+  if (text.charCodeAt(from + 5) === 0x31) {
+    const minor = text.charCodeAt(from + 7);
+    if (minor === 0x31) return 'HTTP/1.1';
+    if (minor === 0x30) return 'HTTP/1.0';
+  }
+  return text.slice(from, from + 8);
+}
+
+/** The method text[0, sp), without a new string for the common ones. */
+function methodOf(text: string, sp: number): string {
+  const c = text.charCodeAt(0);
+  if (sp === 3 && c === 0x47 && text.charCodeAt(1) === 0x45 && text.charCodeAt(2) === 0x54) return 'GET';
+  if (sp === 4 && c === 0x50 && text.charCodeAt(1) === 0x4f && text.charCodeAt(2) === 0x53 && text.charCodeAt(3) === 0x54) return 'POST';
+  return text.slice(0, sp);
+}
+
 /** Parses a request head; returns undefined with facts.error set when the request line is not HTTP. */
 export function parseRequestHead(text: string, facts: HeadFacts): RequestHead | undefined {
   facts.reset();
   const nl = text.indexOf('\n');
   const end = lineEnd(text, nl < 0 ? text.length : nl, 0);
-  const line = text.slice(0, end);
-  if (!isRequestLine(line)) return parseLenientRequestHead(text, line, nl, facts);
-  const sp = line.indexOf(' ');
-  const headers = parseHeaderLines(text, nl + 1, facts, true);
-  return {
-    method: line.slice(0, sp),
-    target: line.slice(sp + 1, end - 9),
-    httpVersion: line.slice(end - 8),
-    headers,
-    headSize: facts.headLength,
-  };
+  if (!isRequestLineAt(text, end)) return parseLenientRequestHead(text, text.slice(0, end), nl, facts);
+  const sp = text.indexOf(' ');
+  scanHeaderLines(text, nl + 1, facts);
+  return new ParsedRequestHead(methodOf(text, sp), text.slice(sp + 1, end - 9), versionAt(text, end - 8), facts.headLength, text, nl + 1);
 }
 
 /**
@@ -409,14 +391,14 @@ function parseLenientRequestHead(text: string, line: string, nl: number, facts: 
     return undefined;
   }
   facts.malformedRequestLine = `${parts.problem}: ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}`;
-  let headers: HttpHeader[];
+  let headersFrom = NO_HEADERS;
   if (parts.httpVersion === HTTP09 && !startsHeaderLine(text, nl + 1, false)) {
-    headers = [];
     facts.headLength = nl + 1;
   } else {
-    headers = parseHeaderLines(text, nl + 1, facts, true);
+    headersFrom = nl + 1;
+    scanHeaderLines(text, headersFrom, facts);
   }
-  return { method: parts.method, target: parts.target, httpVersion: parts.httpVersion, headers, headSize: facts.headLength };
+  return new ParsedRequestHead(parts.method, parts.target, parts.httpVersion, facts.headLength, text, headersFrom);
 }
 
 /** Parses a response head; returns undefined with facts.error set when the status line is not HTTP. */
@@ -424,19 +406,18 @@ export function parseResponseHead(text: string, facts: HeadFacts): ResponseHead 
   facts.reset();
   const nl = text.indexOf('\n');
   const end = lineEnd(text, nl < 0 ? text.length : nl, 0);
-  const line = text.slice(0, end);
-  if (!isStatusLine(line)) {
+  if (!isStatusLineAt(text, end)) {
     facts.error = 'invalid status line';
     return undefined;
   }
   const status =
-    (line.charCodeAt(9) - 0x30) * 100 + (line.charCodeAt(10) - 0x30) * 10 + (line.charCodeAt(11) - 0x30);
-  const headers = parseHeaderLines(text, nl + 1, facts, true);
-  return {
-    status,
-    reason: end > 13 ? line.slice(13) : '',
-    httpVersion: line.slice(0, 8),
-    headers,
-    headSize: facts.headLength,
-  };
+    (text.charCodeAt(9) - 0x30) * 100 + (text.charCodeAt(10) - 0x30) * 10 + (text.charCodeAt(11) - 0x30);
+  scanHeaderLines(text, nl + 1, facts);
+  const reason = end === 15 && text.charCodeAt(13) === 0x4f && text.charCodeAt(14) === 0x4b ? 'OK' : end > 13 ? text.slice(13, end) : '';
+  return new ParsedResponseHead(status, reason, versionAt(text, 0), facts.headLength, text, nl + 1);
+}
+
+/** A response head for an answer without a status line (HTTP/0.9): no headers. */
+export function simpleResponseHead(): ResponseHead {
+  return new ParsedResponseHead(0, '', HTTP09, 0, '', NO_HEADERS);
 }

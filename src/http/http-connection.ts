@@ -14,11 +14,14 @@ import {
 } from './direction-parser.js';
 import { HTTP09, isTokenChar } from './head-parser.js';
 import { OpenExchange } from './open-exchange.js';
+import type { VolumeCounts } from './volume-counts.js';
 
 /** What every connection of one pipeline shares. */
 export interface HttpContext {
   readonly sink: ExchangeSink;
   readonly stats: Stats;
+  /** http.requests / http.responses / http.exchanges, batched (see VolumeCounts). */
+  readonly volume: VolumeCounts;
   readonly slabs: SlabAllocator;
   readonly maxBody: number;
   readonly maxHead: number;
@@ -83,8 +86,12 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private requesting: OpenExchange | null = null;
   /** The exchange whose (interim or final) response is being parsed; null for an orphan response. */
   private responding: OpenExchange | null = null;
-  /** Exchanges without a final response yet, in request order. */
+  /**
+   * Exchanges without a final response yet, in request order: awaiting[awaitHead…]. Answered ones are
+   * passed by moving awaitHead (no shift() per response); the array is emptied when all are answered.
+   */
   private readonly awaiting: OpenExchange[] = [];
+  private awaitHead = 0;
 
   constructor(
     private readonly info: ConnectionInfo,
@@ -139,15 +146,18 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     parser.end(reason, ts);
     if (parser.role === ROLE_RESPONSE) {
       const t = unansweredTermination(reason);
-      for (const ex of this.awaiting) {
+      const awaiting = this.awaiting;
+      for (let i = this.awaitHead; i < awaiting.length; i++) {
+        const ex = awaiting[i];
         ex.responseDone = true;
         if (ex.termination === null) ex.termination = t;
         if (!ex.requestDone && ex === this.requesting) continue; // completes when its request ends
         this.maybeFinish(ex);
       }
-      this.awaiting.length = 0;
+      this.clearAwaiting();
     }
     if (other.ended) this.sweep(reason);
+    this.ctx.volume.flush();
   }
 
   // ---- ParserOwner -----------------------------------------------------------------------------
@@ -189,34 +199,33 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     ex.index = this.nextIndex++;
     ex.upgradeRequested = parser.upgradeRequested;
     if (!this.confirmed) this.confirm();
-    this.ctx.stats.count('http.requests');
+    this.ctx.volume.requests++;
   }
 
   responseHead(_parser: DirectionParser, head: ResponseHead, _ts: Timestamp): string {
     if (!this.confirmed) this.confirm();
-    this.ctx.stats.count('http.responses');
-    if (this.awaiting.length === 0) {
+    this.ctx.volume.responses++;
+    const ex = this.firstAwaiting();
+    if (ex === null) {
       this.responding = null;
       this.ctx.stats.count('http.orphan-response');
       return '';
     }
-    const ex = this.awaiting[0];
     this.responding = ex;
-    if (!isInterim(head.status)) this.awaiting.shift();
+    if (!isInterim(head.status)) this.passFirstAwaiting();
     return ex.request === null ? '' : ex.request.method;
   }
 
   simpleResponseExpected(_parser: DirectionParser): boolean {
-    const ex = this.awaiting.length > 0 ? this.awaiting[0] : undefined;
-    return ex !== undefined && ex.request !== null && ex.request.httpVersion === HTTP09;
+    const ex = this.firstAwaiting();
+    return ex !== null && ex.request !== null && ex.request.httpVersion === HTTP09;
   }
 
   http2Preface(_parser: DirectionParser, _ts: Timestamp): void {
     const ex = this.requesting;
     this.requesting = null;
     if (ex !== null && !ex.closed) {
-      const i = this.awaiting.lastIndexOf(ex);
-      if (i >= 0) this.awaiting.splice(i, 1);
+      this.removeAwaiting(ex);
       ex.closed = true;
       this.ctx.sink.abandon(ex.seq);
     }
@@ -277,8 +286,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       this.requesting = null;
       stats.count(why === 'gap' ? 'http.request-lost-in-gap' : why === 'end' ? 'http.incomplete-message' : 'http.parse-error');
       if (ex === null || ex.closed) return;
-      const i = this.awaiting.lastIndexOf(ex);
-      if (i >= 0) this.awaiting.splice(i, 1);
+      this.removeAwaiting(ex);
       if (this.responding === ex) this.responding = null;
       ex.closed = true;
       this.ctx.sink.abandon(ex.seq);
@@ -292,7 +300,8 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       return;
     }
     stats.count('http.parse-error');
-    if (this.awaiting.length > 0) this.awaiting[0].addAnomaly('http.parse-error', detail, ts);
+    const first = this.firstAwaiting();
+    if (first !== null) first.addAnomaly('http.parse-error', detail, ts);
   }
 
   boundaryGap(parser: DirectionParser, ts: Timestamp): void {
@@ -324,13 +333,42 @@ export class HttpConnection implements StreamHandler, ParserOwner {
 
   // ---- pairing and completion ------------------------------------------------------------------
 
+  /** The oldest exchange still waiting for its final response, or null. */
+  private firstAwaiting(): OpenExchange | null {
+    return this.awaitHead < this.awaiting.length ? this.awaiting[this.awaitHead] : null;
+  }
+
+  /** The oldest waiting exchange got its final response (or lost it): the next one is first. */
+  private passFirstAwaiting(): void {
+    if (++this.awaitHead === this.awaiting.length) this.clearAwaiting();
+    else if (this.awaitHead >= 64) {
+      // Pipelining that never drains: drop the answered ones now and then, not per response.
+      this.awaiting.splice(0, this.awaitHead);
+      this.awaitHead = 0;
+    }
+  }
+
+  private clearAwaiting(): void {
+    this.awaiting.length = 0;
+    this.awaitHead = 0;
+  }
+
+  /** Takes `ex` out of the waiting exchanges (its request was lost or was not HTTP/1). */
+  private removeAwaiting(ex: OpenExchange): void {
+    const i = this.awaiting.lastIndexOf(ex);
+    if (i < this.awaitHead) return;
+    this.awaiting.splice(i, 1);
+    if (this.awaitHead === this.awaiting.length) this.clearAwaiting();
+  }
+
   private clientParser(): DirectionParser {
     return this.clientIsA ? this.a : this.b;
   }
 
   private responseLostInGap(ts: Timestamp): void {
-    const ex = this.awaiting.shift();
-    if (ex === undefined) return;
+    const ex = this.firstAwaiting();
+    if (ex === null) return;
+    this.passFirstAwaiting();
     ex.gapped = true;
     ex.responseDone = true;
     ex.addAnomaly('tcp.gap', 'the response was not captured', ts);
@@ -355,7 +393,8 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private sweep(reason: EndReason): void {
     if (!this.confirmed && this.sawData) this.markNotHttp();
     const t = unansweredTermination(reason);
-    const rest = this.awaiting.splice(0);
+    const rest = this.awaiting.slice(this.awaitHead);
+    this.clearAwaiting();
     if (this.requesting !== null) rest.push(this.requesting);
     if (this.responding !== null) rest.push(this.responding);
     this.requesting = null;
@@ -394,7 +433,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       termination: ex.finalTermination(),
       anomalies: ex.anomalies ?? [],
     };
-    this.ctx.stats.count('http.exchanges');
+    this.ctx.volume.exchange();
     this.ctx.sink.complete(exchange);
   }
 }

@@ -4,6 +4,7 @@ import type { PipelineOptions } from '../model/options.js';
 import type { Stats } from '../model/stats.js';
 import { SlabAllocator } from './body-collector.js';
 import { type HttpContext, HttpConnection } from './http-connection.js';
+import { VolumeCounts } from './volume-counts.js';
 
 /**
  * Reassembly → HTTP: a handler per TCP connection that turns its two byte streams into exchanges
@@ -14,6 +15,7 @@ export function createHttpHandlerFactory(sink: ExchangeSink, stats: Stats, optio
   const ctx: HttpContext = {
     sink,
     stats,
+    volume: new VolumeCounts(stats),
     slabs: new SlabAllocator(),
     maxBody: Math.max(0, options.maxBody),
     maxHead: Math.max(1024, options.maxHeadBytes),
