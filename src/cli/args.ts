@@ -13,6 +13,10 @@ export interface ReadArgs {
   redact: boolean;
   redactPatterns: string[];
   quiet: boolean;
+  /** --containers FILE: a saved timeline, or `docker inspect` / `docker network inspect` JSON. */
+  containers?: string;
+  /** --by: summary rows per container (default) or compose service. */
+  by: 'container' | 'service';
   /** --threads for --summary of a regular file: a number or 'auto' (see parallel-summary.ts). */
   threads?: string;
   pipeline: PipelineOptions;
@@ -51,6 +55,8 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
         'idle-timeout': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
+        containers: { type: 'string' },
+        by: { type: 'string' },
       },
     });
   } catch (error) {
@@ -78,6 +84,14 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
     redactPatterns: values.redact ?? [],
     quiet: values.quiet ?? false,
     threads: values.threads,
+    containers: values.containers,
+    by: parseBy(values.by),
     pipeline,
   };
+}
+
+function parseBy(value: string | undefined): 'container' | 'service' {
+  if (value === undefined || value === 'container') return 'container';
+  if (value === 'service') return 'service';
+  throw new HopscopeError('usage', `--by takes container or service, not '${value}'`);
 }

@@ -52,7 +52,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
     }
     case 'summary': {
       const { text } = openText('-');
-      const collector = new SummaryCollector();
+      const collector = new SummaryCollector({ by: args.by });
       return {
         text,
         write: (e) => collector.add(e),

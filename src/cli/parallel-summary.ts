@@ -4,6 +4,7 @@ import type { Anomaly } from '../model/anomaly.js';
 import { HopscopeError, type ErrorCode } from '../model/errors.js';
 import type { CaptureInterface } from '../model/frame.js';
 import type { PipelineOptions } from '../model/options.js';
+import type { TimelineInterval } from '../containers/ip-timeline.js';
 import { SummaryCollector, type SummaryState } from '../sinks/summary.js';
 
 /**
@@ -25,6 +26,9 @@ export interface ShardJob {
   input: string;
   options: PipelineOptions;
   filter: string | undefined;
+  /** Container names for the exchanges (structured-cloned to the worker, which builds its own timeline). */
+  containers: TimelineInterval[] | undefined;
+  by: 'container' | 'service';
   maxPairs: number;
   index: number;
   count: number;
@@ -87,7 +91,7 @@ export function summaryThreads(setting: string | undefined, fileBytes: number | 
 export async function runParallelSummary(
   input: string,
   options: PipelineOptions,
-  filter: string | undefined,
+  view: Pick<ShardJob, 'filter' | 'containers' | 'by'>,
   count: number,
   onProgress: ProgressListener | undefined,
 ): Promise<ParallelSummaryResult | undefined> {
@@ -96,7 +100,7 @@ export async function runParallelSummary(
   const shards: Array<Promise<Done>> = [];
   for (let index = 0; index < count; index++) {
     progress.push({ bytesRead: 0, frames: 0, exchanges: 0 });
-    const job: ShardJob = { input, options, filter, maxPairs: MAX_PAIRS, index, count, progress: onProgress !== undefined };
+    const job: ShardJob = { input, options, ...view, maxPairs: MAX_PAIRS, index, count, progress: onProgress !== undefined };
     shards.push(
       new Promise<Done>((resolve, reject) => {
         const worker = new Worker(workerUrl, {
@@ -132,7 +136,7 @@ export async function runParallelSummary(
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   const results = settled.map((s) => (s as PromiseFulfilledResult<Done>).value);
 
-  const collector = new SummaryCollector({ maxPairs: MAX_PAIRS });
+  const collector = new SummaryCollector({ maxPairs: MAX_PAIRS, by: view.by });
   let peakSum = 0;
   let overflowed = false;
   for (const r of results) {

@@ -6,6 +6,9 @@ import { readCapture } from '../source/read-capture.js';
 import { compileFilter, FilterSyntaxError } from '../store/filter.js';
 import type { ReadArgs } from './args.js';
 import { createReadOutput } from './outputs.js';
+import { readContainerIntervals } from './read-containers.js';
+import type { TimelineInterval } from '../containers/ip-timeline.js';
+import { timelineFromIntervals } from '../containers/ledger.js';
 import { renderSummaryJson, renderSummaryTable } from '../sinks/summary.js';
 import { WritableTextOutput } from '../sinks/text-output.js';
 import { runParallelSummary, summaryThreads } from './parallel-summary.js';
@@ -28,9 +31,10 @@ export async function runRead(args: ReadArgs, run: ReadRunOptions = {}): Promise
   if (args.output === 'har' && !args.redact) {
     process.stderr.write('hopscope: warning: --no-redact exports credentials (Authorization, cookies, tokens) as captured\n');
   }
+  const containers = await readContainerIntervals(args.input, args.containers);
   if (args.output === 'summary' && args.input !== '-') {
     const threads = summaryThreads(run.threads ?? args.threads ?? process.env.HOPSCOPE_THREADS, await regularFileSize(args.input));
-    if (threads > 1 && (await runReadParallel(args, threads))) return 0;
+    if (threads > 1 && (await runReadParallel(args, threads, containers))) return 0;
   }
   const output = createReadOutput(args);
   let exchanges = 0;
@@ -45,7 +49,7 @@ export async function runRead(args: ReadArgs, run: ReadRunOptions = {}): Promise
       exchanges++;
       if (keep(exchange)) output.write(exchange);
     },
-    { order },
+    { order, resolver: containers && timelineFromIntervals(containers) },
   );
   const progress = !args.quiet && process.stderr.isTTY === true ? new ProgressBar(process.stderr) : undefined;
   try {
@@ -78,12 +82,12 @@ async function regularFileSize(path: string): Promise<number | undefined> {
  * --summary in `threads` shards (parallel-summary.ts). Returns false, having written nothing, when the
  * merged result might differ from one thread's; the caller then runs the single-threaded path.
  */
-async function runReadParallel(args: ReadArgs, threads: number): Promise<boolean> {
+async function runReadParallel(args: ReadArgs, threads: number, containers: TimelineInterval[] | undefined): Promise<boolean> {
   const progress = !args.quiet && process.stderr.isTTY === true ? new ProgressBar(process.stderr) : undefined;
   const options = { ...args.pipeline, maxBody: 0 };
   let result;
   try {
-    result = await runParallelSummary(args.input, options, args.filter, threads, progress && ((b, t, f, e) => progress.update(b, t, f, e)));
+    result = await runParallelSummary(args.input, options, { filter: args.filter, containers, by: args.by }, threads, progress && ((b, t, f, e) => progress.update(b, t, f, e)));
   } finally {
     progress?.clear();
   }

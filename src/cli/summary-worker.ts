@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { timelineFromIntervals } from '../containers/ledger.js';
 import { HopscopeError } from '../model/errors.js';
 import { SummaryCollector } from '../sinks/summary.js';
 import { readCapture } from '../source/read-capture.js';
@@ -19,7 +20,8 @@ function post(message: ShardMessage): void {
 
 async function run(): Promise<void> {
   const keep = compileFilter(job.filter ?? '');
-  const collector = new SummaryCollector({ maxPairs: job.maxPairs });
+  const collector = new SummaryCollector({ maxPairs: job.maxPairs, by: job.by });
+  const resolver = job.containers && timelineFromIntervals(job.containers);
   let exchanges = 0;
   const pipeline = createPipeline(
     job.options,
@@ -27,7 +29,7 @@ async function run(): Promise<void> {
       exchanges++;
       if (keep(exchange)) collector.add(exchange);
     },
-    { order: 'completion', shard: { index: job.index, count: job.count } },
+    { order: 'completion', shard: { index: job.index, count: job.count }, resolver },
   );
   try {
     await readCapture(job.input, pipeline.events, pipeline.stats, (bytesRead, totalBytes) => {

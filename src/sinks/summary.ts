@@ -1,3 +1,4 @@
+import type { ContainerRef } from '../model/container.js';
 import type { Exchange, Termination } from '../model/exchange.js';
 import { fitMiddle, formatBytes, formatMs } from './table-sink.js';
 import { exchangeLatencyMs } from '../model/latency.js';
@@ -47,6 +48,8 @@ export interface TrafficSummary {
 export interface SummaryOptions {
   /** Distinct pairs kept apart (default 10,000); later pairs go to an "(other)" row. */
   maxPairs?: number;
+  /** Group ends by container name (default) or by compose service (--by service); addresses where unnamed. */
+  by?: 'container' | 'service';
 }
 
 const OTHER = '(other)';
@@ -168,11 +171,13 @@ export class SummaryCollector {
   private readonly list: PairStats[] = [];
   private other: PairStats | undefined = undefined;
   private readonly maxPairs: number;
+  private readonly byService: boolean;
   private merged = 0;
   private total = 0;
 
   constructor(options: SummaryOptions = {}) {
     this.maxPairs = options.maxPairs ?? 10_000;
+    this.byService = options.by === 'service';
   }
 
   /** Distinct pairs counted apart (not counting the "(other)" row). */
@@ -182,8 +187,8 @@ export class SummaryCollector {
 
   add(exchange: Exchange): void {
     const { connection, response } = exchange;
-    const client = exchange.clientContainer?.name ?? connection.client.ip;
-    const server = exchange.serverContainer?.name ?? connection.server.ip;
+    const client = this.endName(exchange.clientContainer, connection.client.ip);
+    const server = this.endName(exchange.serverContainer, connection.server.ip);
     const stats = this.pairFor(client, server, connection.server.port);
     this.total++;
     stats.requests++;
@@ -248,6 +253,11 @@ export class SummaryCollector {
   private otherRow(): PairStats {
     if (this.other === undefined) this.other = new PairStats(OTHER, OTHER, 0);
     return this.other;
+  }
+
+  private endName(container: ContainerRef | undefined, ip: string): string {
+    if (container === undefined) return ip;
+    return (this.byService ? container.composeService : undefined) ?? container.name;
   }
 
   private pairFor(client: string, server: string, port: number): PairStats {
