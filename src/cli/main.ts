@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HopscopeError } from '../model/errors.js';
 import { parseReadArgs } from './args.js';
+import { runContainers } from './containers-command.js';
 import { runInterfaces } from './interfaces-command.js';
 import { parseLiveArgs } from './live-args.js';
 import { runDefault, runLive } from './live-command.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'demo') return await runRead(parseReadArgs(rest, demoCapturePath()));
     if (command === 'live') return await runLive(parseLiveArgs(rest));
     if (command === 'interfaces') return await runInterfaces(rest);
+    if (command === 'containers') return await runContainers(rest);
     // No command: live capture on every Docker bridge, or the demo with a line saying why not.
     if (command === undefined) return await runDefault(() => runRead(parseReadArgs([], demoCapturePath())));
     throw new HopscopeError('usage', `unknown command '${command}' (see hopscope --help)`);

@@ -4,6 +4,7 @@ Usage:
   hopscope live [-i IF]... [-w FILE] [BPF filter] [options]
                                             capture live (root or CAP_NET_RAW+CAP_NET_ADMIN); Ctrl-C stops
   hopscope interfaces [--json]              what live capture would capture on, and why
+  hopscope containers [--save FILE] [--json] the address → container table from Docker (--save: for read --containers)
   hopscope read <capture|->  [options]     analyse a .pcap/.pcapng file (or stdin with -)
   hopscope demo              [options]     analyse the bundled demo capture
   hopscope                                  live on every Docker bridge; the demo capture (with the reason

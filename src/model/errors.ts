@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'corrupt-capture'
   | 'usage'
   | 'output-unwritable'
+  | 'docker-unavailable'
   /** Live capture: the native addon is not built or does not load. */
   | 'live-unavailable'
   /** Live capture: not root and no CAP_NET_RAW+CAP_NET_ADMIN. */
