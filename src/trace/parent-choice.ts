@@ -1,0 +1,80 @@
+import type { WorkItem } from './work-item.js';
+
+/**
+ * Choosing the parent of a call among the inbound requests its caller had open when the call started.
+ *
+ * Containment class (higher is better):
+ *   3: the call ended before the parent began to answer (a service waits for its calls, then answers);
+ *   2: it ended before the parent's answer ended (streaming proxies);
+ *   1: it outlived the parent, or the parent has no response (fire and forget, or unknown end).
+ * Within a class the parent whose latest own event before the call is nearest wins: its request
+ * arriving, or one of its earlier calls returning (sequential calls). This is "tightest containment"
+ * measured causally: under concurrency, a call follows closely what triggered it. Exact ties (equal
+ * capture times) go to the candidate with fewer children so far, then to the earlier request (order on a
+ * reused connection).
+ */
+export interface Choice {
+  parent: WorkItem;
+  /** How clearly it beat the runner-up, in [0, 1]. */
+  confidence: number;
+}
+
+export function containment(child: WorkItem, parent: WorkItem): number {
+  if (!parent.responded) return 1;
+  if (child.end <= parent.respStart) return 3;
+  return child.end <= parent.end ? 2 : 1;
+}
+
+/** Nanoseconds from the parent's latest own event at or before the call's start to that start. */
+export function triggerGap(child: WorkItem, parent: WorkItem): number {
+  let latest = parent.reqEnd <= child.start ? parent.reqEnd : parent.start;
+  const children = parent.children;
+  for (let i = 0; i < children.length; i++) {
+    const end = children[i].end;
+    if (end <= child.start && end > latest) latest = end;
+  }
+  return child.start - latest;
+}
+
+const CLASS_BASE = [0, 0.5, 0.8, 1];
+
+interface Scored {
+  item: WorkItem;
+  cls: number;
+  gap: number;
+}
+
+function better(a: Scored, b: Scored): boolean {
+  if (a.cls !== b.cls) return a.cls > b.cls;
+  if (a.gap !== b.gap) return a.gap < b.gap;
+  if (a.item.children.length !== b.item.children.length) return a.item.children.length < b.item.children.length;
+  if (a.item.start !== b.item.start) return a.item.start < b.item.start;
+  return a.item.exchange.seq < b.item.exchange.seq;
+}
+
+/** The best parent among `candidates` (all open at the call's caller when it started), or undefined when there are none. */
+export function chooseParent(child: WorkItem, candidates: readonly WorkItem[]): Choice | undefined {
+  let best: Scored | undefined;
+  let second: Scored | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const item = candidates[i];
+    const scored: Scored = { item, cls: containment(child, item), gap: triggerGap(child, item) };
+    if (best === undefined || better(scored, best)) {
+      second = best;
+      best = scored;
+    } else if (second === undefined || better(scored, second)) {
+      second = scored;
+    }
+  }
+  if (best === undefined) return undefined;
+  let separation = 1;
+  if (second !== undefined) {
+    if (second.cls === best.cls) {
+      const sum = best.gap + second.gap;
+      separation = sum <= 0 ? 0.5 : 0.5 + (0.5 * (second.gap - best.gap)) / sum;
+    } else {
+      separation = 0.95;
+    }
+  }
+  return { parent: best.item, confidence: Math.round(CLASS_BASE[best.cls] * separation * 1000) / 1000 };
+}

@@ -1,0 +1,328 @@
+import type { Exchange } from '../model/exchange.js';
+import type { Timestamp } from '../model/time.js';
+import { MinHeap } from './min-heap.js';
+import { OpenIndex } from './open-index.js';
+import { chooseParent, type Choice } from './parent-choice.js';
+import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
+import type { LinkVia, Trace, TraceCounts } from './trace-types.js';
+import { nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
+
+export interface TraceBuilderOptions {
+  /**
+   * The order exchanges are added in. 'start' (default; the pipeline's order for lines, HAR and the
+   * table): every exchange that started earlier has been added already, so each is linked at once.
+   * 'completion' (the pipeline's order for --summary): exchanges are held until capture time has moved
+   * `maxParentSeconds` past their start, then linked in start order.
+   */
+  inputOrder?: 'start' | 'completion';
+  /** Use propagated ids (traceparent, B3, x-request-id…); false links by timing alone. Default true. */
+  useIds?: boolean;
+  /** Further request headers whose value is a correlation id kept along a whole tree (e.g. 'x-correlation-id'). */
+  extraIdHeaders?: readonly string[];
+  /** Longest an exchange may last and still be a parent; also how long one without a response counts as open. Default 30 s. */
+  maxParentSeconds?: number;
+  /** 'completion' order: most exchanges held before the oldest is linked early (counted as forced). Default 100,000. */
+  maxPending?: number;
+  /** Most trees kept open; past it the one whose window closes first is emitted early (counted as forced). Default 100,000. */
+  maxOpenTrees?: number;
+}
+
+const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
+const SWEEP_EVERY = 4096;
+
+interface TreeEntry {
+  horizon: number;
+  tree: TreeState;
+}
+
+interface Decision {
+  parent: WorkItem | undefined;
+  via: LinkVia;
+  inferred: boolean;
+  confidence: number;
+}
+
+/**
+ * Groups exchanges into request trees across containers, from propagated ids where requests carry them
+ * and otherwise from capture time and endpoints: a call that service B starts while one of B's inbound
+ * requests is open is a candidate child of it (see parent-choice.ts). Streaming: `add` exchanges,
+ * collect finished trees with `drain`, and `finish` at the end of the capture. Memory follows the
+ * number of requests in flight (plus the held window in 'completion' order), bounded by the options.
+ */
+export class TraceBuilder {
+  readonly counts: TraceCounts = {
+    exchanges: 0,
+    traces: 0,
+    links: { span: 0, trace: 0, timing: 0 },
+    agreements: 0,
+    disagreements: 0,
+    late: 0,
+    forced: 0,
+  };
+
+  private readonly useIds: boolean;
+  private readonly idHeaders: ReadonlySet<string>;
+  private readonly extraIdHeaders: ReadonlySet<string>;
+  private readonly maxParentNs: number;
+  private readonly maxPending: number;
+  private readonly maxOpenTrees: number;
+  private readonly completionOrder: boolean;
+  private baseSec: number | undefined;
+  /** Start of the latest exchange linked: processing runs in start order. */
+  private cursor = -Infinity;
+  /** Latest capture time seen ('completion' order). */
+  private watermark = -Infinity;
+  private processed = 0;
+  private readonly byService = new OpenIndex();
+  private readonly byTrace = new OpenIndex();
+  private readonly pending = new MinHeap<WorkItem>((a, b) => a.start < b.start || (a.start === b.start && a.exchange.seq < b.exchange.seq));
+  private readonly openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
+  private ready: Trace[] = [];
+  private readonly candidates: WorkItem[] = [];
+
+  constructor(options: TraceBuilderOptions = {}) {
+    this.useIds = options.useIds ?? true;
+    const extra = (options.extraIdHeaders ?? []).map((name) => name.toLowerCase());
+    this.extraIdHeaders = new Set(extra);
+    this.idHeaders = propagationNames(extra);
+    this.maxParentNs = (options.maxParentSeconds ?? 30) * 1e9;
+    this.maxPending = options.maxPending ?? 100_000;
+    this.maxOpenTrees = options.maxOpenTrees ?? 100_000;
+    this.completionOrder = options.inputOrder === 'completion';
+  }
+
+  /** Header names (lower case) this builder reads ids from. */
+  get propagationHeaders(): ReadonlySet<string> {
+    return this.idHeaders;
+  }
+
+  add(exchange: Exchange): void {
+    this.baseSec ??= exchange.request.firstByte.sec;
+    const ids = this.useIds ? propagatedIds(exchange.request.head.headers, this.extraIdHeaders) : NO_IDS;
+    const item = workItem(exchange, ids, this.baseSec, this.maxParentNs);
+    this.counts.exchanges++;
+    if (!this.completionOrder) {
+      this.process(item);
+      this.closeTrees();
+      return;
+    }
+    if (item.end > this.watermark) this.watermark = item.end;
+    this.pending.push(item);
+    this.flushPending(this.watermark - this.maxParentNs);
+  }
+
+  /**
+   * Capture time has reached `ts` (live capture with no traffic). In 'start' order the caller promises
+   * that no exchange starting before `ts` is still to come; in 'completion' order it only moves the window.
+   */
+  advance(ts: Timestamp): void {
+    this.baseSec ??= ts.sec;
+    const time = nsAfter(ts, this.baseSec);
+    if (this.completionOrder) {
+      if (time > this.watermark) this.watermark = time;
+      this.flushPending(this.watermark - this.maxParentNs);
+    } else if (time > this.cursor) {
+      this.cursor = time;
+      this.closeTrees();
+    }
+  }
+
+  /** Trees completed since the last call, in the order their windows closed. */
+  drain(): Trace[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  /** End of capture: links everything held, completes every open tree and returns what `drain` has not. */
+  finish(): Trace[] {
+    while (this.pending.size > 0) this.process(this.pending.pop() as WorkItem);
+    const rest: TreeState[] = [];
+    while (this.openTrees.size > 0) rest.push((this.openTrees.pop() as TreeEntry).tree);
+    rest.sort((a, b) => a.root.start - b.root.start || a.root.exchange.seq - b.root.exchange.seq);
+    for (const tree of rest) this.emit(tree);
+    return this.drain();
+  }
+
+  private flushPending(safe: number): void {
+    while (this.pending.size > 0) {
+      const next = this.pending.peek() as WorkItem;
+      if (next.start > safe) {
+        if (this.pending.size <= this.maxPending) break;
+        this.counts.forced++;
+      }
+      this.process(this.pending.pop() as WorkItem);
+    }
+    this.closeTrees();
+  }
+
+  private process(item: WorkItem): void {
+    if (item.start < this.cursor) this.counts.late++;
+    else this.cursor = item.start;
+    if (++this.processed % SWEEP_EVERY === 0) {
+      this.byService.sweep(this.cursor);
+      this.byTrace.sweep(this.cursor);
+    }
+    const decision = this.decide(item);
+    this.link(item, decision);
+    if (item.openUntil !== -Infinity) {
+      this.byService.add(`i${item.exchange.connection.server.ip}`, item);
+      if (item.serverKey !== undefined) this.byService.add(`c${item.serverKey}`, item);
+      if (item.ids.traceId !== undefined) this.byTrace.add(item.ids.traceId, item);
+    }
+  }
+
+  /** Inbound exchanges of the caller's service open when `item` started: same container when both are named, else same IP. */
+  private endpointCandidates(item: WorkItem): WorkItem[] {
+    const out = this.candidates;
+    out.length = 0;
+    const ip = `i${item.exchange.connection.client.ip}`;
+    if (item.clientKey !== undefined) {
+      this.byService.collect(`c${item.clientKey}`, item.start, out);
+      this.byService.collect(ip, item.start, out, unnamedServer);
+    } else {
+      this.byService.collect(ip, item.start, out);
+    }
+    return out;
+  }
+
+  private decide(item: WorkItem): Decision {
+    const candidates = this.endpointCandidates(item);
+    const timing = chooseParent(item, candidates);
+    const ids = item.ids;
+    if (ids.keys === undefined && ids.spanId === undefined) return fromTiming(timing);
+
+    const exact = ids.parentSpanId === undefined ? undefined : this.spanParent(item, candidates);
+    let decision: Decision | undefined;
+    if (exact !== undefined) {
+      decision = { parent: exact, via: 'span', inferred: false, confidence: 1 };
+    } else {
+      const sharing: WorkItem[] = [];
+      const unrelated: WorkItem[] = [];
+      for (const candidate of candidates) {
+        const relation = relateIds(ids, candidate.ids);
+        if (relation === 'shared') sharing.push(candidate);
+        else if (relation === 'none') unrelated.push(candidate);
+      }
+      if (sharing.length > 0) {
+        const choice = chooseParent(item, sharing) as Choice;
+        decision = { parent: choice.parent, via: 'trace', inferred: sharing.length > 1, confidence: sharing.length > 1 ? choice.confidence : 1 };
+      } else {
+        const elsewhere = this.sameTraceElsewhere(item);
+        if (elsewhere !== undefined) {
+          // The caller's own inbound request was not captured (another bridge, a sidecar): attach to the
+          // innermost exchange of the same trace still open, which is an ancestor.
+          decision = { parent: elsewhere, via: 'trace', inferred: true, confidence: 0.5 };
+        } else if (unrelated.length > 0) {
+          return fromTiming(chooseParent(item, unrelated));
+        } else {
+          // Every candidate carries ids of another tree: the ids say this call starts a tree of its own.
+          if (timing !== undefined) this.counts.disagreements++;
+          return fromTiming(undefined);
+        }
+      }
+    }
+    if (timing !== undefined) {
+      if (timing.parent === decision.parent) this.counts.agreements++;
+      else this.counts.disagreements++;
+    }
+    return decision;
+  }
+
+  private spanParent(item: WorkItem, candidates: readonly WorkItem[]): WorkItem | undefined {
+    const wanted = item.ids.parentSpanId;
+    for (const candidate of candidates) if (candidate.ids.spanId === wanted && relateIds(item.ids, candidate.ids) !== 'conflict') return candidate;
+    const traceId = item.ids.traceId;
+    if (traceId === undefined) return undefined;
+    const group: WorkItem[] = [];
+    this.byTrace.collect(traceId, item.start, group, (c) => c.ids.spanId === wanted);
+    return group[0];
+  }
+
+  private sameTraceElsewhere(item: WorkItem): WorkItem | undefined {
+    const traceId = item.ids.traceId;
+    if (traceId === undefined) return undefined;
+    const group: WorkItem[] = [];
+    this.byTrace.collect(traceId, item.start, group, (c) => relateIds(item.ids, c.ids) === 'shared');
+    let best: WorkItem | undefined;
+    for (const candidate of group) if (best === undefined || candidate.start > best.start) best = candidate;
+    return best;
+  }
+
+  private link(item: WorkItem, decision: Decision): void {
+    const parent = decision.parent;
+    const link = item.node.link;
+    link.via = decision.via;
+    link.inferred = decision.inferred;
+    link.confidence = decision.confidence;
+    const horizon = Math.max(item.openUntil, item.start);
+    if (parent !== undefined && parent.tree !== undefined) {
+      const tree = parent.tree;
+      item.parent = parent;
+      item.tree = tree;
+      parent.children.push(item);
+      parent.node.children.push(item.node);
+      link.parentId = parent.node.id;
+      link.depth = parent.node.link.depth + 1;
+      link.traceId = tree.traceId;
+      tree.size++;
+      if (link.depth > tree.depth) tree.depth = link.depth;
+      if (horizon > tree.horizon) tree.horizon = horizon;
+      this.counts.links[decision.via as 'span' | 'trace' | 'timing']++;
+      return;
+    }
+    link.via = 'root';
+    link.inferred = false;
+    link.confidence = 1;
+    const tree: TreeState = {
+      root: item,
+      traceId: item.ids.traceId ?? `t${item.exchange.seq}`,
+      horizon,
+      size: 1,
+      depth: 0,
+      emitted: false,
+    };
+    item.tree = tree;
+    link.traceId = tree.traceId;
+    this.openTrees.push({ horizon, tree });
+    while (this.openTrees.size > this.maxOpenTrees) {
+      this.counts.forced++;
+      this.emit((this.openTrees.pop() as TreeEntry).tree);
+    }
+  }
+
+  /** Emits trees no later exchange can join: every window in them closed before the cursor. */
+  private closeTrees(): void {
+    for (;;) {
+      const top = this.openTrees.peek();
+      if (top === undefined || top.horizon >= this.cursor) return;
+      this.openTrees.pop();
+      if (top.tree.horizon > top.horizon) this.openTrees.push({ horizon: top.tree.horizon, tree: top.tree });
+      else this.emit(top.tree);
+    }
+  }
+
+  private emit(tree: TreeState): void {
+    if (tree.emitted) return;
+    tree.emitted = true;
+    // Closed items take no more children (matters when a tree is emitted early).
+    const stack = [tree.root];
+    while (stack.length > 0) {
+      const item = stack.pop() as WorkItem;
+      item.closed = true;
+      for (const child of item.children) stack.push(child);
+    }
+    this.counts.traces++;
+    this.ready.push({ traceId: tree.traceId, root: tree.root.node, size: tree.size, depth: tree.depth });
+  }
+}
+
+function unnamedServer(item: WorkItem): boolean {
+  return item.serverKey === undefined;
+}
+
+function fromTiming(choice: Choice | undefined): Decision {
+  return choice === undefined
+    ? { parent: undefined, via: 'root', inferred: false, confidence: 1 }
+    : { parent: choice.parent, via: 'timing', inferred: true, confidence: choice.confidence };
+}
