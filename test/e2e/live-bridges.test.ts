@@ -5,12 +5,14 @@ import { involving, parseJsonl } from './support/har-lines.js';
 import { createIpv6Network, ipv6Of } from './support/ipv6-network.js';
 import { liveSkip } from './support/live-environment.js';
 import { startCli, type CliProcess, type LiveResult } from './support/live-process.js';
+import { netFilter, ownSubnets } from './support/own-subnets.js';
 import { clientRequests, compareWithLogs, loggedRequests, type LoggedRequest } from './support/logged-requests.js';
 import { servicePort, Testbed, waitForExit, waitForTcp, type ContainerHandle } from './testbed/index.js';
 
 // `hopscope live --jsonl` with no -i, started before the networks of each test exist: it must pick up
 // new bridges by itself, without a restart. Each test runs its own hopscope and checks every request
-// its client and servers logged against the entries, as in live-exchanges.test.ts.
+// its client and servers logged against the entries, as in live-exchanges.test.ts. The networks get
+// subnets chosen beforehand, and hopscope a BPF filter for them: other tests' traffic stays out.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,9 +21,9 @@ interface Captured {
   entries: HarEntry[];
 }
 
-/** Runs `body` while `hopscope live --jsonl` runs (no -i); body says which bridges it must capture first. */
-async function whileCapturing(body: (live: CliProcess) => Promise<string[]>): Promise<Captured> {
-  const live = startCli(['live', '--jsonl']);
+/** Runs `body` while `hopscope live --jsonl <filter>` runs (no -i); body returns the addresses of its servers. */
+async function whileCapturing(subnets: string[], body: (live: CliProcess) => Promise<string[]>): Promise<Captured> {
+  const live = startCli(['live', '--jsonl', netFilter(subnets)]);
   try {
     await live.capturing(['docker0']);
     const ips = await body(live);
@@ -37,6 +39,9 @@ async function whileCapturing(body: (live: CliProcess) => Promise<string[]>): Pr
 
 describe('hopscope live and Docker networks', { skip: liveSkip(), timeout: 240_000 }, () => {
   let testbed: Testbed;
+  // Distinct for the whole file: the networks of a test stay until teardown.
+  const [laterSubnet, frontSubnet, backSubnet, sixSubnet] = ownSubnets(4);
+  const sixSubnet6 = `fd00:6a6f:${sixSubnet.split('.')[2]}::/64`;
 
   before(async () => {
     testbed = await Testbed.start();
@@ -48,8 +53,9 @@ describe('hopscope live and Docker networks', { skip: liveSkip(), timeout: 240_0
 
   it('captures a bridge created after it started, without restarting', async () => {
     let logged: LoggedRequest[] = [];
-    const { entries } = await whileCapturing(async (live) => {
-      const network = await testbed.createNetwork('later');
+    const subnets = [laterSubnet];
+    const { entries } = await whileCapturing(subnets, async (live) => {
+      const network = await testbed.createNetwork('later', subnets[0]);
       const server = await testbed.runHopService('later-svc', { name: 'later', routes: [{ path: '/*', padBytes: 2000 }] }, { network: network.name });
       await live.capturing([network.bridge], 20_000);
       await waitForTcp(server.ip, servicePort);
@@ -69,9 +75,10 @@ describe('hopscope live and Docker networks', { skip: liveSkip(), timeout: 240_0
   it('follows a container attached to two networks: each hop once, on its own bridge', async () => {
     let logged: LoggedRequest[] = [];
     let ips: string[] = [];
-    const { entries } = await whileCapturing(async (live) => {
-      const front = await testbed.createNetwork('two-front');
-      const back = await testbed.createNetwork('two-back');
+    const subnets = [frontSubnet, backSubnet];
+    const { entries } = await whileCapturing(subnets, async (live) => {
+      const front = await testbed.createNetwork('two-front', subnets[0]);
+      const back = await testbed.createNetwork('two-back', subnets[1]);
       const store = await testbed.runHopService('two-store', { name: 'store', routes: [{ path: '/*', gzip: true, padBytes: 4000 }] }, { network: back.name });
       // The middle is on both networks: the client reaches it on front, it reaches the store on back.
       const middle: ContainerHandle = await testbed.runHopService(
@@ -109,8 +116,9 @@ describe('hopscope live and Docker networks', { skip: liveSkip(), timeout: 240_0
 
   it('decodes exchanges over IPv6 on a dual-stack network', async () => {
     let logged: LoggedRequest[] = [];
-    const { entries } = await whileCapturing(async (live) => {
-      const network = await createIpv6Network(testbed, 'six', 'fd00:6a6f:7073::/64');
+    const subnets = [sixSubnet, sixSubnet6];
+    const { entries } = await whileCapturing(subnets, async (live) => {
+      const network = await createIpv6Network(testbed, 'six', subnets[1], subnets[0]);
       const server = await testbed.runHopService('six-svc', { name: 'six', routes: [{ path: '/*', gzip: true, padBytes: 3000 }] }, { network: network.name });
       const server6 = await ipv6Of(server.name, network.name);
       await live.capturing([network.bridge], 20_000);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import type { HarEntry } from '../../src/sinks/har-types.js';
 import { exchangeKey, involving, parseJsonl, projection, readCaptureEntries, requestToResponseMs } from './support/har-lines.js';
 import { hasTcpdump, hasTshark, liveSkip } from './support/live-environment.js';
 import { startCli, type LiveResult } from './support/live-process.js';
+import { netFilter } from './support/own-subnets.js';
 import { compareWithLogs, type LoggedRequest } from './support/logged-requests.js';
 import { clientIps, shopLogs, startShop, type Shop } from './support/shop.js';
 import { startTcpdump, type TcpdumpResult } from './support/tcpdump.js';
@@ -15,7 +16,8 @@ import { startContainer, Testbed, waitForExit } from './testbed/index.js';
 
 // One run of `hopscope live --jsonl -w FILE` with no -i (it must find docker0 and the shop's new
 // br-… bridge itself), started before the client and stopped with SIGINT after it; at the same time a
-// tcpdump of the shop's bridge. The tests below each check one thing about that run.
+// tcpdump of the shop's bridge. The tests below each check one thing about that run. hopscope gets a BPF
+// filter for the shop's addresses: other tests (a wrk burst) may run on this host at the same time.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,7 +48,7 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
     const shop = await startShop(testbed, 'live', { count: COUNT, intervalMs: 15 });
     const pcapng = join(dir, 'live.pcapng');
     const tcpdumpFile = join(dir, 'bridge.pcap');
-    const live = startCli(['live', '--jsonl', '-w', pcapng]);
+    const live = startCli(['live', '--jsonl', '-w', pcapng, netFilter([shop.network.subnet, `${shop.static.ip}/32`])]);
     let tcpdump: Awaited<ReturnType<typeof startTcpdump>> | undefined;
     try {
       await live.capturing([shop.network.bridge, 'docker0']);
@@ -76,7 +78,11 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
 
   after(async () => {
     await testbed?.teardown();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    // HOPSCOPE_E2E_KEEP=1 keeps the captures and the live output to look into a failure.
+    if (dir && process.env.HOPSCOPE_E2E_KEEP === '1') {
+      writeFileSync(join(dir, 'live.jsonl'), run?.live.stdout ?? '');
+      process.stderr.write(`live-exchanges: files kept in ${dir}\n`);
+    } else if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('stops cleanly on SIGINT and prints its counts on stderr', (t) => {
@@ -109,21 +115,35 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
     assert.equal(run.tcpdump.kernelDrops, 0);
   });
 
+  // Two packet sockets on one bridge each get their own kernel timestamp for a packet: here a few µs
+  // apart, but a descheduled vCPU between the two deliveries can make it 0.1 ms or more (measured: up to
+  // 0.12 ms while another test's wrk burst loaded both cores). So: within 0.1 ms, a rare outlier allowed
+  // (at most 1 in 100, and still within 1 ms). Latencies off by a batch flush (20 ms) or by µs
+  // truncation everywhere would fail.
   it('measures the same latency as hopscope read of a tcpdump of the bridge, within 0.1 ms', async (t) => {
     const onBridge = (e: HarEntry) => e.serverIPAddress !== run.shop.static.ip;
     const fromFile = new Map(involving(await readCaptureEntries(run.tcpdumpFile), run.shop.ips).filter(onBridge).map((e) => [exchangeKey(e), e]));
     const live = run.mine.filter(onBridge);
     assert.equal(live.length, 4 * perKind + 4 * perKind);
-    let worst = 0;
+    const diffs: number[] = [];
+    const outliers: string[] = [];
     for (const e of live) {
       const other = fromFile.get(exchangeKey(e));
       assert.ok(other, `${exchangeKey(e)} ${e.request.url} is not in the tcpdump capture`);
       const diff = Math.abs(requestToResponseMs(e) - requestToResponseMs(other));
-      worst = Math.max(worst, diff);
-      assert.ok(diff <= 0.1, `${exchangeKey(e)} ${e.request.url}: live ${requestToResponseMs(e)} ms, tcpdump ${requestToResponseMs(other)} ms`);
+      diffs.push(diff);
+      if (diff > 0.1) outliers.push(`${exchangeKey(e)} ${e.request.url}: live ${requestToResponseMs(e)} ms, tcpdump ${requestToResponseMs(other)} ms`);
     }
     assert.equal(fromFile.size, live.length);
-    t.diagnostic(`${live.length} exchanges, largest latency difference ${worst.toFixed(3)} ms (request first byte → response last byte)`);
+    diffs.sort((a, b) => a - b);
+    const median = diffs[diffs.length >> 1];
+    const worst = diffs[diffs.length - 1];
+    t.diagnostic(
+      `${live.length} exchanges, |live − tcpdump| latency (request first byte → response last byte): median ${median.toFixed(3)} ms, max ${worst.toFixed(3)} ms, ${outliers.length} over 0.1 ms`,
+    );
+    assert.ok(median <= 0.01, `median difference ${median} ms`);
+    assert.ok(outliers.length <= Math.ceil(live.length / 100), outliers.join('\n'));
+    assert.ok(worst <= 1, outliers.join('\n'));
   });
 
   it('writes with -w a pcapng that tshark reads, with the packets the summary counts', () => {

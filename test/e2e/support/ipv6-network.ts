@@ -4,10 +4,10 @@ export interface Ipv6Network extends NetworkHandle {
   subnet6: string;
 }
 
-/** A dual-stack user network of the testbed's run (teardown removes it): `--ipv6 --subnet <subnet6>`. */
-export async function createIpv6Network(testbed: Testbed, suffix: string, subnet6: string): Promise<Ipv6Network> {
+/** A dual-stack user network of the testbed's run (teardown removes it): `--ipv6 --subnet <subnet6> --subnet <subnet4>`. */
+export async function createIpv6Network(testbed: Testbed, suffix: string, subnet6: string, subnet4: string): Promise<Ipv6Network> {
   const name = testbed.nameOf(suffix);
-  await docker(['network', 'create', '--driver', 'bridge', '--ipv6', '--subnet', subnet6, ...labelArgs(testbed.runId), name]);
+  await docker(['network', 'create', '--driver', 'bridge', '--ipv6', '--subnet', subnet6, '--subnet', subnet4, ...labelArgs(testbed.runId), name]);
   return { ...(await inspectNetwork(name)), subnet6 };
 }
 
