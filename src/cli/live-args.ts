@@ -24,6 +24,10 @@ export interface LiveArgs {
   bufferBytes?: number;
   /** No "capturing on …" lines on stderr (the final summary line is always printed). */
   quiet: boolean;
+  /** Name both ends by their containers from the Docker API (false: --no-containers). */
+  containers: boolean;
+  /** --by with --summary: rows per container pair (default) or compose service pair. */
+  by: 'container' | 'service';
   pipeline: PipelineOptions;
 }
 
@@ -55,6 +59,8 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
         'merge-window': { type: 'string' },
         'buffer-size': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        'no-containers': { type: 'boolean' },
+        by: { type: 'string' },
       },
     });
   } catch (error) {
@@ -77,6 +83,9 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
   if (values['max-body'] !== undefined) pipeline.maxBody = parseSize(values['max-body'], '--max-body');
   if (values['idle-timeout'] !== undefined) pipeline.idleTimeoutSeconds = parsePositive(values['idle-timeout'], '--idle-timeout');
   if (values['merge-window'] !== undefined) pipeline.interfaceMergeWindowSeconds = parsePositive(values['merge-window'], '--merge-window');
+  if (values.by !== undefined && values.by !== 'container' && values.by !== 'service') {
+    throw new HopscopeError('usage', `--by takes container or service, not '${values.by}'`);
+  }
   const bufferBytes = values['buffer-size'] === undefined ? undefined : parseSize(values['buffer-size'], '--buffer-size');
   if (bufferBytes !== undefined && (bufferBytes < 65536 || bufferBytes > 2 ** 31 - 1)) {
     throw new HopscopeError('usage', '--buffer-size takes a size from 64k to 2047m');
@@ -93,6 +102,8 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
     redactPatterns: values.redact ?? [],
     ...(bufferBytes === undefined ? {} : { bufferBytes }),
     quiet: values.quiet ?? false,
+    containers: !values['no-containers'],
+    by: (values.by ?? 'container') as 'container' | 'service',
     pipeline,
   };
 }

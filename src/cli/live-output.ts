@@ -88,7 +88,7 @@ export function createLiveOutput(args: LiveArgs, maxPending: number = LIVE_OUTPU
     }
     case 'summary': {
       const destination = open('-');
-      const collector = new SummaryCollector();
+      const collector = new SummaryCollector({ by: args.by });
       return {
         write: (e) => collector.add(e),
         dropped: 0,

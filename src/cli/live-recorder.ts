@@ -1,6 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { release, type as osType } from 'node:os';
-import type { Frame } from '../model/frame.js';
+import { CONTAINERS_BLOCK_KIND, timelineBlockPayload, timelineNameRecords } from '../containers/capture-names.js';
+import type { IpTimeline } from '../containers/ip-timeline.js';
+import type { LedgerMeta } from '../containers/ledger.js';
+import type { Frame, NameRecord } from '../model/frame.js';
+import type { Timestamp } from '../model/time.js';
 import { WritableByteOutput } from '../sinks/byte-output.js';
 import { PcapngWriter, type InterfaceStatistics } from '../sinks/pcapng-writer.js';
 import type { DeviceStats, LiveInterface } from '../source/live/index.js';
@@ -13,19 +17,44 @@ import { openForWriting } from './live-files.js';
 export const RECORDER_MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 /**
+ * The whole container timeline goes into the file at most this often (capture time) while it keeps
+ * changing; name records for changed addresses go in at once. Readers merge every timeline block.
+ */
+export const TIMELINE_BLOCK_INTERVAL_SECONDS = 1;
+
+/** Where the names in a -w file come from: the live resolver (its timeline and engine facts). */
+export interface NameSource {
+  readonly timeline: IpTimeline;
+  readonly meta: LedgerMeta;
+}
+
+/**
  * `hopscope live -w FILE`: every captured packet (before any decoding, so ARP, UDP and non-HTTP TCP
  * too) into a pcapng file: one IDB per device as it is opened (devices appear during a run), EPBs with
  * the kernel's nanosecond timestamps, and an Interface Statistics Block per device at the end.
+ *
+ * With a name source (mirrorNames), the file also carries the container names, between packet blocks:
+ * Name Resolution records (address → container name, for Wireshark and tshark -N n) for every address
+ * known at the start and for each address whose names change, and hopscope's custom block with the
+ * whole timeline and its metadata (what `hopscope read` uses, times included) whenever it changed,
+ * and once more at the end.
  */
 export class LiveRecorder {
   private readonly stream: WriteStream;
   private readonly writer: PcapngWriter;
   private skipped = 0;
+  private names: NameSource | undefined = undefined;
+  /** Timeline revision last mirrored as name records, and as a timeline block. */
+  private recordsRevision = -1;
+  private blockRevision = -1;
+  private lastBlockSec = -Infinity;
+  /** Address → names as last written in a name record ("\0"-joined). */
+  private readonly recorded = new Map<string, string>();
 
   constructor(
     readonly path: string,
     private readonly captureFilter: string | undefined,
-    userAppl: string,
+    private readonly userAppl: string,
     private readonly maxPending: number = RECORDER_MAX_PENDING_BYTES,
   ) {
     this.stream = createWriteStream('', { fd: openForWriting(path) });
@@ -55,8 +84,16 @@ export class LiveRecorder {
     });
   }
 
+  /** Starts carrying names from `source`: what it knows now goes in before the next packet. */
+  mirrorNames(source: NameSource): void {
+    this.names = source;
+    this.syncNames(undefined);
+  }
+
   write(frames: readonly Frame[]): void {
     const writer = this.writer;
+    // One number compared per batch; records and blocks only when the timeline changed.
+    if (this.names !== undefined && frames.length > 0) this.syncNames(frames[0].ts);
     for (let i = 0; i < frames.length; i++) {
       // writableLength only grows when the writer flushes a batch, so this check costs a getter.
       if (this.stream.writableLength > this.maxPending) this.skipped++;
@@ -70,6 +107,11 @@ export class LiveRecorder {
    * reported on stderr), then the file is closed.
    */
   async close(devices: readonly DeviceStats[]): Promise<void> {
+    if (this.names !== undefined && this.names.timeline.revision > 0) {
+      this.syncRecords(this.names);
+      // The last word on the timeline: whatever was learnt up to the end.
+      this.writeTimelineBlock(this.names);
+    }
     const statistics: InterfaceStatistics[] = devices
       .filter((d) => this.writer.hasInterface(d.interfaceId))
       .map((d) =>
@@ -78,5 +120,39 @@ export class LiveRecorder {
           : { interfaceId: d.interfaceId },
       );
     await this.writer.close(statistics);
+  }
+
+  /**
+   * Name records for addresses whose names changed since last written, then the timeline block if it
+   * changed and the last one is at least TIMELINE_BLOCK_INTERVAL_SECONDS old (`at` undefined: now).
+   */
+  private syncNames(at: Timestamp | undefined): void {
+    const source = this.names!;
+    const revision = source.timeline.revision;
+    if (revision === this.recordsRevision && revision === this.blockRevision) return;
+    this.syncRecords(source);
+    if (revision === this.blockRevision || source.timeline.addressCount === 0) return;
+    if (at !== undefined && at.sec - this.lastBlockSec < TIMELINE_BLOCK_INTERVAL_SECONDS) return;
+    this.writeTimelineBlock(source);
+    if (at !== undefined) this.lastBlockSec = at.sec;
+  }
+
+  private syncRecords(source: NameSource): void {
+    const revision = source.timeline.revision;
+    if (revision === this.recordsRevision) return;
+    this.recordsRevision = revision;
+    const changed: NameRecord[] = [];
+    for (const record of timelineNameRecords(source.timeline)) {
+      const key = record.names.join('\0');
+      if (this.recorded.get(record.address) === key) continue;
+      this.recorded.set(record.address, key);
+      changed.push(record);
+    }
+    if (changed.length > 0) this.writer.writeNameRecords(changed);
+  }
+
+  private writeTimelineBlock(source: NameSource): void {
+    this.blockRevision = source.timeline.revision;
+    this.writer.writeJsonBlock(CONTAINERS_BLOCK_KIND, timelineBlockPayload(source.timeline, { ...source.meta, createdBy: this.userAppl }));
   }
 }

@@ -7,6 +7,7 @@ import { loadAddon, openLiveCapture, type DeviceStats, type LiveCapture, type Li
 import type { ExchangePredicate } from '../store/filter.js';
 import type { LiveArgs } from './live-args.js';
 import { createLiveOutput, type LiveOutput } from './live-output.js';
+import { LiveNaming } from './live-naming.js';
 import { LiveRecorder } from './live-recorder.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { hopscopeVersion } from './version.js';
@@ -29,6 +30,8 @@ export interface LiveSessionOptions {
   log: (line: string) => void;
   /** Poll period of the interface watcher (no -i). */
   watchIntervalMs?: number;
+  /** The Docker API for container names (DOCKER_HOST form); default DOCKER_HOST, else /var/run/docker.sock. */
+  dockerHost?: string;
 }
 
 /** The line printed when a live capture ends. */
@@ -52,6 +55,19 @@ export function liveSummaryLine(devices: readonly DeviceStats[], exchanges: numb
  */
 export async function startLive(args: LiveArgs, keep: ExchangePredicate, options: LiveSessionOptions): Promise<LiveSession> {
   loadAddon();
+  // Names first, so that the first exchanges and the start of a -w file have them; bounded, never fatal.
+  const naming = args.containers
+    ? await LiveNaming.start({ log: options.log, quiet: args.quiet, ...(options.dockerHost === undefined ? {} : { host: options.dockerHost }) })
+    : undefined;
+  try {
+    return await openSession(args, keep, options, naming);
+  } catch (error) {
+    naming?.stop();
+    throw error;
+  }
+}
+
+async function openSession(args: LiveArgs, keep: ExchangePredicate, options: LiveSessionOptions, naming: LiveNaming | undefined): Promise<LiveSession> {
   let watcher: InterfaceWatcher | undefined;
   let devices = args.interfaces;
   // The watcher's handler is set once the session exists; its first poll comes a period after start().
@@ -70,7 +86,7 @@ export async function startLive(args: LiveArgs, keep: ExchangePredicate, options
     }
   }
   try {
-    const session = new LiveSession(args, devices, keep, options, watcher);
+    const session = new LiveSession(args, devices, keep, options, watcher, naming);
     onChange = (changes) => session.interfacesChanged(changes);
     return session;
   } catch (error) {
@@ -106,15 +122,23 @@ export class LiveSession {
     keep: ExchangePredicate,
     private readonly options: LiveSessionOptions,
     private readonly watcher: InterfaceWatcher | undefined,
+    private readonly naming: LiveNaming | undefined,
   ) {
     const showsBodies = args.output === 'jsonl' || args.output === 'har';
     const pipelineOptions = showsBodies ? args.pipeline : { ...args.pipeline, maxBody: 0 };
     let output: LiveOutput | undefined;
-    const onExchange = (exchange: Exchange): void => {
+    const deliver = (exchange: Exchange): void => {
       this.exchanges++;
       if (keep(exchange)) output!.write(exchange);
     };
-    this.pipeline = createPipeline(pipelineOptions, onExchange, { order: 'completion', dedupe: true });
+    // Named in the pipeline as each exchange completes; one still unnamed waits a moment for Docker's
+    // events (the filter may select by name, so it comes after).
+    const onExchange = naming === undefined ? deliver : naming.sink(deliver);
+    this.pipeline = createPipeline(pipelineOptions, onExchange, {
+      order: 'completion',
+      dedupe: true,
+      ...(naming === undefined ? {} : { resolver: naming.resolver }),
+    });
     // Frames come through the event loop, never during this constructor: everything below is in
     // place before the first batch.
     // Chosen devices (-i) must all open. Docker bridges are opened one by one: one that cannot be
@@ -141,6 +165,7 @@ export class LiveSession {
       throw error;
     }
     for (const device of this.capture.interfaces) this.register(device);
+    if (naming !== undefined) this.recorder?.mirrorNames(naming.resolver);
     this.quietTimer = setInterval(() => this.quietTick(), QUIET_RELEASE_MS);
     this.quietTimer.unref();
     this.retryTimer = tolerant ? setInterval(() => this.retryUnopened(), options.watchIntervalMs ?? RETRY_MS) : undefined;
@@ -205,6 +230,7 @@ export class LiveSession {
     await this.capture.stop();
     const devices = this.capture.stats();
     this.pipeline.finish();
+    await this.naming?.finish();
     let outputError: unknown;
     try {
       await this.output.close();
@@ -216,6 +242,7 @@ export class LiveSession {
     } catch (error) {
       outputError ??= error;
     }
+    this.naming?.stop();
     const log = this.options.log;
     log(liveSummaryLine(devices, this.exchanges));
     const duplicates = this.pipeline.stats.get('capture.duplicate');

@@ -25,6 +25,13 @@ Live capture:
   once) open requests end as capture-end, --har and -w files are completed, and stderr gets:
     hopscope: N packets on K interfaces, D dropped by the kernel, Q dropped in queue, E exchanges
 
+Container names (every output names both ends; addresses where unknown):
+  live                  from the Docker API (DOCKER_HOST, else /var/run/docker.sock; Podman's socket too),
+                        followed as containers come and go; -w files carry the names for read and Wireshark
+  --no-containers       live: do not ask Docker; show addresses
+  --containers <file>   read: names from a saved timeline (hopscope containers --save) or docker inspect JSON
+  --by <container|service>  --summary rows per container pair (default) or compose service pair
+
 Output (one of; the default is a table, one line per exchange):
   --jsonl               one HAR 1.2 entry per line (JSON lines): read: in request start order
   --summary             per client→server pair: counts, status classes, latency percentiles, bytes
