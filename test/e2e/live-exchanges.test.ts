@@ -109,6 +109,17 @@ describe('hopscope live on a Docker host', { skip: liveSkip({ tcpdump: hasTcpdum
     assert.ok(onDocker0.some((e) => e.response.content.size > e.response.bodySize), 'nginx gzip answers are decoded');
   });
 
+  it('names both ends of every exchange by their containers, through the Docker API', () => {
+    const byIp = new Map<string, string>();
+    for (const c of [run.shop.gateway, run.shop.alpha, run.shop.beta, run.shop.static, run.shop.client]) {
+      for (const ip of Object.values(c.ips)) if (ip) byIp.set(ip, c.name);
+    }
+    const wrong = run.mine
+      .map((e) => [e._clientContainer?.name, byIp.get(e._clientIPAddress), e._serverContainer?.name, byIp.get(e.serverIPAddress)])
+      .filter(([client, wantClient, server, wantServer]) => client !== wantClient || server !== wantServer);
+    assert.deepEqual(wrong.slice(0, 5), []);
+  });
+
   it('reports no kernel and no queue drops at this load', () => {
     assert.equal(run.live.summary?.kernelDrops, 0);
     assert.equal(run.live.summary?.queueDrops, 0);
