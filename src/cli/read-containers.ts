@@ -37,6 +37,8 @@ async function isPcapng(path: string): Promise<boolean> {
   try {
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(4), 0, 4, 0);
     return bytesRead === 4 && buffer.readUInt32LE(0) === PCAPNG_MAGIC;
+  } catch {
+    return false; // a directory, a device: the main pass reports it
   } finally {
     await handle.close();
   }
