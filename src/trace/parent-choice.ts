@@ -7,7 +7,8 @@ import type { WorkItem } from './work-item.js';
  *   3: the call ended before the parent began to answer (a service waits for its calls, then answers);
  *   2: it ended before the parent's answer ended (streaming proxies);
  *   1: it outlived the parent, or the parent has no response (fire and forget, or unknown end).
- * Within a class the parent whose latest own event before the call is nearest wins: its request
+ * Within a class, a parent whose endpoint is known to make such calls (the learnt call graph, see
+ * call-graph.ts) beats one that is not; then the parent whose latest own event before the call is nearest wins: its request
  * arriving, or one of its earlier calls returning (sequential calls). This is "tightest containment"
  * measured causally: under concurrency, a call follows closely what triggered it. Exact ties (equal
  * capture times) go to the candidate with fewer children so far, then to the earlier request (order on a
@@ -41,24 +42,34 @@ const CLASS_BASE = [0, 0.5, 0.8, 1];
 interface Scored {
   item: WorkItem;
   cls: number;
+  fit: number;
   gap: number;
 }
 
 function better(a: Scored, b: Scored): boolean {
   if (a.cls !== b.cls) return a.cls > b.cls;
+  if (a.fit !== b.fit) return a.fit > b.fit;
   if (a.gap !== b.gap) return a.gap < b.gap;
   if (a.item.children.length !== b.item.children.length) return a.item.children.length < b.item.children.length;
   if (a.item.start !== b.item.start) return a.item.start < b.item.start;
   return a.item.exchange.seq < b.item.exchange.seq;
 }
 
+/**
+ * How well a parent's endpoint fits the call's endpoint from what was learnt (call-graph.ts): higher is
+ * better; ranks between containment class and trigger gap. Without it every candidate fits equally.
+ */
+export type Fit = (child: WorkItem, parent: WorkItem) => number;
+
+const NO_FIT: Fit = () => 0;
+
 /** The best parent among `candidates` (all open at the call's caller when it started), or undefined when there are none. */
-export function chooseParent(child: WorkItem, candidates: readonly WorkItem[]): Choice | undefined {
+export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], fit: Fit = NO_FIT): Choice | undefined {
   let best: Scored | undefined;
   let second: Scored | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const item = candidates[i];
-    const scored: Scored = { item, cls: containment(child, item), gap: triggerGap(child, item) };
+    const scored: Scored = { item, cls: containment(child, item), fit: fit(child, item), gap: triggerGap(child, item) };
     if (best === undefined || better(scored, best)) {
       second = best;
       best = scored;
@@ -69,11 +80,12 @@ export function chooseParent(child: WorkItem, candidates: readonly WorkItem[]): 
   if (best === undefined) return undefined;
   let separation = 1;
   if (second !== undefined) {
-    if (second.cls === best.cls) {
+    if (second.cls === best.cls && second.fit === best.fit) {
       const sum = best.gap + second.gap;
       separation = sum <= 0 ? 0.5 : 0.5 + (0.5 * (second.gap - best.gap)) / sum;
     } else {
-      separation = 0.95;
+      // Beaten on containment (strong), or on what the call graph learnt so far (weaker).
+      separation = second.cls !== best.cls ? 0.95 : 0.85;
     }
   }
   return { parent: best.item, confidence: Math.round(CLASS_BASE[best.cls] * separation * 1000) / 1000 };

@@ -2,6 +2,7 @@ import type { Exchange } from '../model/exchange.js';
 import type { Timestamp } from '../model/time.js';
 import { MinHeap } from './min-heap.js';
 import { OpenIndex } from './open-index.js';
+import { CallGraph } from './call-graph.js';
 import { chooseParent, type Choice } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts } from './trace-types.js';
@@ -25,7 +26,15 @@ export interface TraceBuilderOptions {
   maxPending?: number;
   /** Most trees kept open; past it the one whose window closes first is emitted early (counted as forced). Default 100,000. */
   maxOpenTrees?: number;
+  /**
+   * Learn which endpoints call which from links made by ids or with confidence ≥ 0.9, and prefer
+   * parents that fit it when timing is ambiguous (call-graph.ts). Default true.
+   */
+  learnCallGraph?: boolean;
 }
+
+/** Links at least this confident teach the call graph. */
+const LEARN_CONFIDENCE = 0.9;
 
 const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
 const SWEEP_EVERY = 4096;
@@ -79,6 +88,8 @@ export class TraceBuilder {
   private readonly openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
   private ready: Trace[] = [];
   private readonly candidates: WorkItem[] = [];
+  private readonly graph: CallGraph | undefined;
+  private readonly fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
 
   constructor(options: TraceBuilderOptions = {}) {
     this.useIds = options.useIds ?? true;
@@ -89,6 +100,8 @@ export class TraceBuilder {
     this.maxPending = options.maxPending ?? 100_000;
     this.maxOpenTrees = options.maxOpenTrees ?? 100_000;
     this.completionOrder = options.inputOrder === 'completion';
+    this.graph = options.learnCallGraph === false ? undefined : new CallGraph();
+    this.fit = this.graph?.fit;
   }
 
   /** Header names (lower case) this builder reads ids from. */
@@ -188,7 +201,7 @@ export class TraceBuilder {
 
   private decide(item: WorkItem): Decision {
     const candidates = this.endpointCandidates(item);
-    const timing = chooseParent(item, candidates);
+    const timing = chooseParent(item, candidates, this.fit);
     const ids = item.ids;
     if (ids.keys === undefined && ids.spanId === undefined) return fromTiming(timing);
 
@@ -205,7 +218,7 @@ export class TraceBuilder {
         else if (relation === 'none') unrelated.push(candidate);
       }
       if (sharing.length > 0) {
-        const choice = chooseParent(item, sharing) as Choice;
+        const choice = chooseParent(item, sharing, this.fit) as Choice;
         decision = { parent: choice.parent, via: 'trace', inferred: sharing.length > 1, confidence: sharing.length > 1 ? choice.confidence : 1 };
       } else {
         const elsewhere = this.sameTraceElsewhere(item);
@@ -214,7 +227,7 @@ export class TraceBuilder {
           // innermost exchange of the same trace still open, which is an ancestor.
           decision = { parent: elsewhere, via: 'trace', inferred: true, confidence: 0.5 };
         } else if (unrelated.length > 0) {
-          return fromTiming(chooseParent(item, unrelated));
+          return fromTiming(chooseParent(item, unrelated, this.fit));
         } else {
           // Every candidate carries ids of another tree: the ids say this call starts a tree of its own.
           if (timing !== undefined) this.counts.disagreements++;
@@ -269,6 +282,7 @@ export class TraceBuilder {
       if (link.depth > tree.depth) tree.depth = link.depth;
       if (horizon > tree.horizon) tree.horizon = horizon;
       this.counts.links[decision.via as 'span' | 'trace' | 'timing']++;
+      if (this.graph !== undefined && (!decision.inferred || decision.confidence >= LEARN_CONFIDENCE)) this.graph.learn(parent, item);
       return;
     }
     link.via = 'root';

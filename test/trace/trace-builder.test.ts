@@ -123,6 +123,25 @@ describe('causality from capture time and endpoints', () => {
     for (let i = 0; i < 5; i++) assert.equal(parents.get(`/r${i}/call`), `/r${i}`);
   });
 
+  it('prefers, among open requests, one whose endpoint is known to make such calls (learnt call graph)', () => {
+    const specs: HopSpec[] = [];
+    // Alone, unambiguous: /fan calls users, /one calls orders.
+    for (let i = 0; i < 3; i++) {
+      const t = i * 100;
+      specs.push({ from: 'client', to: 'gateway', target: `/fan/${i}`, times: [t, t + 0.1, t + 8, t + 9] });
+      specs.push({ from: 'gateway', to: 'users', target: `/users/${i}`, times: [t + 1, t + 1.1, t + 5, t + 6] });
+      specs.push({ from: 'client', to: 'gateway', target: `/one/${i}`, times: [t + 50, t + 50.1, t + 58, t + 59] });
+      specs.push({ from: 'gateway', to: 'orders', target: `/orders/${i}`, times: [t + 51, t + 51.1, t + 55, t + 56] });
+    }
+    // Then concurrently: the call to users starts right after /one arrived, yet /one never calls users.
+    specs.push({ from: 'client', to: 'gateway', target: '/fan/9', times: [900, 900.1, 930, 931] });
+    specs.push({ from: 'client', to: 'gateway', target: '/one/9', times: [910, 910.1, 930, 931] });
+    specs.push({ from: 'gateway', to: 'users', target: '/users/9', times: [910.2, 910.3, 915, 916] });
+    assert.equal(build(hops(specs)).parents.get('/users/9'), '/fan/9');
+    assert.equal(build(hops(specs), { learnCallGraph: false }).parents.get('/users/9'), '/one/9');
+    assert.equal(build(hops(specs)).links.get('/users/9')?.confidence, 0.85);
+  });
+
   it('treats an inbound request without a response as open for maxParentSeconds only', () => {
     const { parents } = build(
       hops([
