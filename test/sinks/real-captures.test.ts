@@ -12,7 +12,7 @@ import { JsonlSink } from '../../src/sinks/jsonl-sink.js';
 import { renderSummaryJson, renderSummaryTable, SummaryCollector } from '../../src/sinks/summary.js';
 import { TableSink } from '../../src/sinks/table-sink.js';
 import { readCapture } from '../../src/source/read-capture.js';
-import { sharedCaptures, skipUnless } from '../support/paths.js';
+import { ownCaptures, sharedCaptures, skipUnless } from '../support/paths.js';
 import { StringOutput } from './support/collect.js';
 import { assertValid, harValidators } from './support/har-schema.js';
 
@@ -40,13 +40,13 @@ async function exchangesOf(file: string): Promise<Exchange[]> {
 
 const skip = skipUnless(sharedCaptures !== undefined, 'needs ../shared/captures');
 
-describe('sinks over the shared real-world captures', { skip }, () => {
+describe('sinks over every capture: the project\'s own and the shared real-world ones', { skip }, () => {
   it('produce a schema-valid HAR, valid JSON lines, a table and a summary for every capture', async () => {
     const validators = harValidators();
     const convert = createEntryConverter({ maxBody: defaultPipelineOptions.maxBody, decodeBody });
     let total = 0;
     let withResponse = 0;
-    for (const file of captureFiles(sharedCaptures ?? '')) {
+    for (const file of [...captureFiles(ownCaptures), ...captureFiles(sharedCaptures ?? '')]) {
       const exchanges = await exchangesOf(file);
       const har = new StringOutput();
       const writer = new HarWriter(har, { convert, creatorVersion: 'test' });
