@@ -80,6 +80,8 @@ const S_PROBE = 11;
 export const DETECT_LIMIT = 64 * 1024;
 /** Client bytes held while an Upgrade/CONNECT request waits for its response. */
 const HOLD_LIMIT = 64 * 1024;
+/** Longest rest of a chunk taken as one head without searching for its end (see head()); ≤ the smallest maxHead. */
+const TAIL_HEAD = 1024;
 /** Longest chunk-size or trailer line. */
 const MAX_LINE = 8192;
 const CH_H = 0x48;
@@ -559,9 +561,12 @@ export class DirectionParser {
     }
     this.lastTs = ts;
     if (this.carryLen === 0) {
-      const e = findHeadEnd(bytes, pos);
+      // A message that ends the chunk with an empty line (a GET, a bodiless response) needs no
+      // search: the head parser stops at the first empty line anyway, wherever it is.
+      const tail = end - pos <= TAIL_HEAD && end - pos >= 4 && endsWithEmptyLine(bytes, end);
+      const e = tail ? end : findHeadEnd(bytes, pos);
       if (e >= 0 && e - pos <= this.maxHead) {
-        return pos + this.parseHead(bytes, pos, e, ts);
+        return pos + this.parseHead(bytes, pos, e, ts, tail);
       }
       if (e < 0 && end - pos <= this.maxHead) {
         if (this.role === ROLE_REQUEST) {
@@ -667,17 +672,21 @@ export class DirectionParser {
     this.resync(false);
   }
 
-  /** Parses the head in buf[from, e); returns the bytes it used (an earlier empty line may end it). */
-  private parseHead(buf: Uint8Array, from: number, e: number, ts: Timestamp): number {
+  /**
+   * Parses the head in buf[from, e); returns the bytes it used (an earlier empty line may end it).
+   * With `tentative`, e is the end of the chunk rather than of its first CRLFCRLF: paths that do
+   * not stop at the head's own empty line find that first.
+   */
+  private parseHead(buf: Uint8Array, from: number, e: number, ts: Timestamp, tentative = false): number {
     const text = latin1(buf, from, e);
     const facts = this.facts;
     if (this.role === ROLE_REQUEST) {
       const head = parseRequestHead(text, facts);
-      if (head === undefined) return this.headError(e - from, ts);
+      if (head === undefined) return this.headError((tentative ? findHeadEnd(buf, from) : e) - from, ts);
       if (head.method === 'PRI' && head.httpVersion === 'HTTP/2.0' && head.target === '*') {
         this.msgStarted = false;
         this.owner.http2Preface(this, ts);
-        return e - from;
+        return (tentative ? findHeadEnd(buf, from) : e) - from;
       }
       this.requestHead = head;
       this.afterBody = head.method === 'CONNECT' || facts.upgrade ? S_HOLD : S_HEAD;
@@ -688,6 +697,7 @@ export class DirectionParser {
     } else {
       const head = parseResponseHead(text, facts);
       if (head === undefined) {
+        if (tentative) e = findHeadEnd(buf, from);
         if (!this.owner.simpleResponseExpected(this)) return this.headError(e - from, ts);
         this.startSimpleResponse(ts);
         this.body.append(buf, from, e);
@@ -927,3 +937,8 @@ export function parseChunkSize(buf: Uint8Array, from: number, to: number): numbe
 }
 
 export { START_REQUEST, START_STATUS };
+
+/** bytes[end-4, end) is CRLFCRLF. */
+function endsWithEmptyLine(bytes: Uint8Array, end: number): boolean {
+  return bytes[end - 1] === LF && bytes[end - 2] === CR && bytes[end - 3] === LF && bytes[end - 4] === CR;
+}

@@ -43,15 +43,14 @@ export function valueOf(text: string, colon: number, end: number): string {
 /**
  * The colon of a well-formed header line that starts at `pos` and whose LF is at `nl` (RFC 9112
  * §5.1: a non-empty name without a space in it and no tab before the colon), or -1 for a malformed
- * line. Walks the name once instead of searching the text for ':' and ' ' separately: names are short.
+ * line. Two native searches measured faster than walking the name with charCodeAt.
  */
 export function headerColon(text: string, pos: number, nl: number): number {
-  for (let i = pos; i < nl; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3a) return i === pos || text.charCodeAt(i - 1) === CH_TAB ? -1 : i;
-    if (c === CH_SP) return -1;
-  }
-  return -1;
+  const colon = text.indexOf(':', pos);
+  if (colon < 0 || colon >= nl || colon === pos) return -1;
+  const sp = text.indexOf(' ', pos);
+  if ((sp >= 0 && sp < colon) || text.charCodeAt(colon - 1) === CH_TAB) return -1;
+  return colon;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   START_REQUEST,
 } from './direction-parser.js';
 import { HTTP09, isTokenChar } from './head-parser.js';
+import { ExchangeQueue } from './exchange-queue.js';
 import { OpenExchange } from './open-exchange.js';
 import type { VolumeCounts } from './volume-counts.js';
 
@@ -86,12 +87,8 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private requesting: OpenExchange | null = null;
   /** The exchange whose (interim or final) response is being parsed; null for an orphan response. */
   private responding: OpenExchange | null = null;
-  /**
-   * Exchanges without a final response yet, in request order: awaiting[awaitHead…]. Answered ones are
-   * passed by moving awaitHead (no shift() per response); the array is emptied when all are answered.
-   */
-  private readonly awaiting: OpenExchange[] = [];
-  private awaitHead = 0;
+  /** Exchanges without a final response yet, in request order. */
+  private readonly awaiting = new ExchangeQueue();
 
   constructor(
     private readonly info: ConnectionInfo,
@@ -146,15 +143,12 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     parser.end(reason, ts);
     if (parser.role === ROLE_RESPONSE) {
       const t = unansweredTermination(reason);
-      const awaiting = this.awaiting;
-      for (let i = this.awaitHead; i < awaiting.length; i++) {
-        const ex = awaiting[i];
+      for (const ex of this.awaiting.takeAll()) {
         ex.responseDone = true;
         if (ex.termination === null) ex.termination = t;
         if (!ex.requestDone && ex === this.requesting) continue; // completes when its request ends
         this.maybeFinish(ex);
       }
-      this.clearAwaiting();
     }
     if (other.ended) this.sweep(reason);
     this.ctx.volume.flush();
@@ -205,19 +199,19 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   responseHead(_parser: DirectionParser, head: ResponseHead, _ts: Timestamp): string {
     if (!this.confirmed) this.confirm();
     this.ctx.volume.responses++;
-    const ex = this.firstAwaiting();
+    const ex = this.awaiting.first();
     if (ex === null) {
       this.responding = null;
       this.ctx.stats.count('http.orphan-response');
       return '';
     }
     this.responding = ex;
-    if (!isInterim(head.status)) this.passFirstAwaiting();
+    if (!isInterim(head.status)) this.awaiting.pass();
     return ex.request === null ? '' : ex.request.method;
   }
 
   simpleResponseExpected(_parser: DirectionParser): boolean {
-    const ex = this.firstAwaiting();
+    const ex = this.awaiting.first();
     return ex !== null && ex.request !== null && ex.request.httpVersion === HTTP09;
   }
 
@@ -225,7 +219,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
     const ex = this.requesting;
     this.requesting = null;
     if (ex !== null && !ex.closed) {
-      this.removeAwaiting(ex);
+      this.awaiting.remove(ex);
       ex.closed = true;
       this.ctx.sink.abandon(ex.seq);
     }
@@ -286,7 +280,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       this.requesting = null;
       stats.count(why === 'gap' ? 'http.request-lost-in-gap' : why === 'end' ? 'http.incomplete-message' : 'http.parse-error');
       if (ex === null || ex.closed) return;
-      this.removeAwaiting(ex);
+      this.awaiting.remove(ex);
       if (this.responding === ex) this.responding = null;
       ex.closed = true;
       this.ctx.sink.abandon(ex.seq);
@@ -300,7 +294,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
       return;
     }
     stats.count('http.parse-error');
-    const first = this.firstAwaiting();
+    const first = this.awaiting.first();
     if (first !== null) first.addAnomaly('http.parse-error', detail, ts);
   }
 
@@ -333,42 +327,14 @@ export class HttpConnection implements StreamHandler, ParserOwner {
 
   // ---- pairing and completion ------------------------------------------------------------------
 
-  /** The oldest exchange still waiting for its final response, or null. */
-  private firstAwaiting(): OpenExchange | null {
-    return this.awaitHead < this.awaiting.length ? this.awaiting[this.awaitHead] : null;
-  }
-
-  /** The oldest waiting exchange got its final response (or lost it): the next one is first. */
-  private passFirstAwaiting(): void {
-    if (++this.awaitHead === this.awaiting.length) this.clearAwaiting();
-    else if (this.awaitHead >= 64) {
-      // Pipelining that never drains: drop the answered ones now and then, not per response.
-      this.awaiting.splice(0, this.awaitHead);
-      this.awaitHead = 0;
-    }
-  }
-
-  private clearAwaiting(): void {
-    this.awaiting.length = 0;
-    this.awaitHead = 0;
-  }
-
-  /** Takes `ex` out of the waiting exchanges (its request was lost or was not HTTP/1). */
-  private removeAwaiting(ex: OpenExchange): void {
-    const i = this.awaiting.lastIndexOf(ex);
-    if (i < this.awaitHead) return;
-    this.awaiting.splice(i, 1);
-    if (this.awaitHead === this.awaiting.length) this.clearAwaiting();
-  }
-
   private clientParser(): DirectionParser {
     return this.clientIsA ? this.a : this.b;
   }
 
   private responseLostInGap(ts: Timestamp): void {
-    const ex = this.firstAwaiting();
+    const ex = this.awaiting.first();
     if (ex === null) return;
-    this.passFirstAwaiting();
+    this.awaiting.pass();
     ex.gapped = true;
     ex.responseDone = true;
     ex.addAnomaly('tcp.gap', 'the response was not captured', ts);
@@ -393,8 +359,7 @@ export class HttpConnection implements StreamHandler, ParserOwner {
   private sweep(reason: EndReason): void {
     if (!this.confirmed && this.sawData) this.markNotHttp();
     const t = unansweredTermination(reason);
-    const rest = this.awaiting.slice(this.awaitHead);
-    this.clearAwaiting();
+    const rest = this.awaiting.takeAll();
     if (this.requesting !== null) rest.push(this.requesting);
     if (this.responding !== null) rest.push(this.responding);
     this.requesting = null;
