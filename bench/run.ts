@@ -8,13 +8,17 @@ import { formatLiveBench, type LiveBenchResult } from './live/report.js';
 import { runLiveBench } from './live/run.js';
 import { hasGnuTime } from './measure.js';
 import { countChecks, formatCapture, formatChecks, memoryChecks, speedChecks, type CaptureResult } from './report.js';
-import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js';
+import { runBareLoop, runHarExport, runHopscope, runTshark, tsharkInstalled, type ToolResult } from './tools.js';
 
 /**
- * `npm run bench`: hopscope against tshark and a bare pcap-parser loop on two generated captures.
+ * `npm run bench`: hopscope against tshark and a bare pcap-parser loop on two generated captures,
+ * all in the same run on the same files, plus hopscope's HAR export of each capture. The speed
+ * targets are judged on the big capture; the small one's ratios are information (it is there to
+ * show that memory does not grow with the capture).
  *
  * Environment:
- *   BENCH_TSHARK_BIG=1   also run tshark on the big capture (several minutes)
+ *   BENCH_TSHARK_BIG=0   skip tshark on the big capture (it takes minutes there; the tshark target is then n/a)
+ *   BENCH_HAR=0          skip the HAR exports
  *   BENCH_RUNS=N         runs per fast tool, best kept (default 3)
  *   BENCH_SIZES=small    only some captures (comma-separated: small,big)
  *   BENCH_CLI=path       the hopscope CLI to run (default dist/cli.js)
@@ -22,12 +26,13 @@ import { runBareLoop, runHopscope, runTshark, tsharkInstalled } from './tools.js
  *                        BENCH_LIVE=only runs just that row
  *
  * Exit status 1 when a target or count check fails or hopscope did not run; checks that could not be
- * made for other reasons (tshark skipped on the big capture) do not fail the run.
+ * made for other reasons (tshark skipped or not installed) do not fail the run.
  */
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
-const tsharkBig = process.env.BENCH_TSHARK_BIG === '1';
+const tsharkBig = process.env.BENCH_TSHARK_BIG !== '0';
+const har = process.env.BENCH_HAR !== '0';
 const liveRow = process.env.BENCH_LIVE === '1' || process.env.BENCH_LIVE === 'only';
 const sizes = process.env.BENCH_LIVE === 'only' ? [] : ((process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[]);
 
@@ -45,8 +50,9 @@ async function main(): Promise<number> {
     // The loop goes first: it also brings the file into the page cache for the others.
     const loop = await runBareLoop(repo, capture, runs);
     const hopscope = await runHopscope(repo, capture, runs);
-    const tshark = await runTshark(repo, capture, size === 'big' && !tsharkBig ? 'big capture: set BENCH_TSHARK_BIG=1' : undefined);
-    const result: CaptureResult = { capture, tools: { hopscope, 'pcap-parser loop': loop, tshark } };
+    const tshark = await runTshark(repo, capture, size === 'big' && !tsharkBig ? 'big capture skipped (BENCH_TSHARK_BIG=0)' : undefined);
+    const harExport: ToolResult = har ? await runHarExport(repo, capture) : { tool: 'hopscope --har', status: 'skipped', note: 'BENCH_HAR=0', runs: 0 };
+    const result: CaptureResult = { capture, tools: { hopscope, 'pcap-parser loop': loop, tshark, 'hopscope --har': harExport } };
     results.push(result);
     console.log(`\n${formatCapture(result)}`);
   }

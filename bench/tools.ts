@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaptureInfo } from './generate-capture.js';
 import { bestOf, measure, type Best } from './measure.js';
 import { countFromJson, countFromText } from './summary-count.js';
 
-/** The three things measured on each capture, each as its own child process. */
+/** The things measured on each capture, each as its own child process. */
 
-export type ToolName = 'hopscope' | 'pcap-parser loop' | 'tshark';
+export type ToolName = 'hopscope' | 'pcap-parser loop' | 'tshark' | 'hopscope --har';
 
 export interface ToolResult {
   tool: ToolName;
@@ -23,7 +24,9 @@ export interface ToolResult {
   /** Highest peak RSS over the runs. */
   peakRssMb?: number;
   runs: number;
-  /** The tool's own count: packets (loop), http.response lines (tshark), total requests (hopscope). */
+  /** Bytes written (the HAR export). */
+  outputBytes?: number;
+  /** The tool's own count: packets (loop), http.response lines (tshark), total requests (hopscope), HAR entries. */
   count?: number;
   countHow?: string;
 }
@@ -81,4 +84,54 @@ export async function runTshark(repo: string, capture: CaptureInfo, skipReason: 
   const r = await bestOf(1, 'tshark', ['-r', capture.path, '-Y', 'http.response', '-T', 'fields', '-e', 'http.time'], repo);
   if (r.best.exitCode !== 0) return failed('tshark', 1, r.best.exitCode, r.best.signal, r.best.stderrTail);
   return { ...finish('tshark', capture, r), count: r.best.stdoutLines, countHow: 'http.response lines' };
+}
+
+/** A field every HAR entry has once and nothing else has (pages have startedDateTime too). */
+const ENTRY_MARK = Buffer.from('"_termination":');
+
+/** Counts ENTRY_MARK in a file, reading it in blocks (the big export is gigabytes). Not timed. */
+function countEntries(file: string): number {
+  const fd = openSync(file, 'r');
+  const block = Buffer.alloc(4 * 1024 * 1024 + ENTRY_MARK.length);
+  let carry = 0;
+  let count = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, block, carry, block.length - carry, null);
+      if (n === 0) break;
+      const end = carry + n;
+      let i = block.indexOf(ENTRY_MARK, 0);
+      while (i >= 0 && i + ENTRY_MARK.length <= end) {
+        count++;
+        i = block.indexOf(ENTRY_MARK, i + ENTRY_MARK.length);
+      }
+      // Keep the last few bytes: a mark may straddle two blocks.
+      carry = Math.min(ENTRY_MARK.length - 1, end);
+      block.copy(block, 0, end - carry, end);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+/**
+ * `read FILE --har OUT`: the HAR export streamed to a file in the temp folder (deleted afterwards),
+ * once per capture (it writes gigabytes for the big one). Peak RSS is what matters: it must not
+ * grow with the number of exchanges exported.
+ */
+export async function runHarExport(repo: string, capture: CaptureInfo): Promise<ToolResult> {
+  const cli = process.env.BENCH_CLI ?? join(repo, 'dist', 'cli.js');
+  if (!existsSync(cli)) return { tool: 'hopscope --har', status: 'not built', note: `${cli} is missing (npm run build)`, runs: 0 };
+  const dir = mkdtempSync(join(tmpdir(), 'hopscope-bench-har-'));
+  const out = join(dir, 'export.har');
+  try {
+    const r = await bestOf(1, process.execPath, [cli, 'read', capture.path, '--har', out, '--quiet'], repo);
+    if (r.best.exitCode !== 0) return failed('hopscope --har', r.runs.length, r.best.exitCode, r.best.signal, r.best.stderrTail);
+    const outputBytes = existsSync(out) ? statSync(out).size : 0;
+    const count = outputBytes > 0 ? countEntries(out) : 0;
+    return { ...finish('hopscope --har', capture, r), outputBytes, count, countHow: 'HAR entries', note: `${(outputBytes / 1e6).toFixed(0)} MB HAR written to ${tmpdir()} (deleted)` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
