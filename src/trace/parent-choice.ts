@@ -26,15 +26,25 @@ export function containment(child: WorkItem, parent: WorkItem): number {
   return child.end <= parent.end ? 2 : 1;
 }
 
-/** Nanoseconds from the parent's latest own event at or before the call's start to that start. */
-export function triggerGap(child: WorkItem, parent: WorkItem): number {
+/**
+ * When the parent last acted, as seen at the call's start: its request arriving, or one of its earlier
+ * calls returning; with `starts`, also one of its calls going out (a parent waiting on a call it just
+ * made is not the one that queued this call long ago).
+ */
+export function latestEvent(child: WorkItem, parent: WorkItem, starts: boolean): number {
   let latest = parent.reqEnd <= child.start ? parent.reqEnd : parent.start;
   const children = parent.children;
   for (let i = 0; i < children.length; i++) {
-    const end = children[i].end;
-    if (end <= child.start && end > latest) latest = end;
+    const c = children[i];
+    if (c.end <= child.start && c.end > latest) latest = c.end;
+    if (starts && c.start <= child.start && c.start > latest) latest = c.start;
   }
-  return child.start - latest;
+  return latest;
+}
+
+/** Nanoseconds from the parent's latest own event at or before the call's start to that start. */
+export function triggerGap(child: WorkItem, parent: WorkItem): number {
+  return child.start - latestEvent(child, parent, false);
 }
 
 const CLASS_BASE = [0, 0.5, 0.8, 1];
@@ -64,12 +74,15 @@ export type Fit = (child: WorkItem, parent: WorkItem) => number;
 const NO_FIT: Fit = () => 0;
 
 /** The best parent among `candidates` (all open at the call's caller when it started), or undefined when there are none. */
-export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], fit: Fit = NO_FIT): Choice | undefined {
+export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], fit: Fit = NO_FIT, queued = false): Choice | undefined {
   let best: Scored | undefined;
   let second: Scored | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const item = candidates[i];
-    const scored: Scored = { item, cls: containment(child, item), fit: fit(child, item), gap: triggerGap(child, item) };
+    // A call that went out the moment its connection came free was waiting in a pool: pools serve
+    // first come first served, so the parent that has waited longest (earliest own event) sent it.
+    const gap = queued ? latestEvent(child, item, true) : triggerGap(child, item);
+    const scored: Scored = { item, cls: containment(child, item), fit: fit(child, item), gap };
     if (best === undefined || better(scored, best)) {
       second = best;
       best = scored;
@@ -81,8 +94,10 @@ export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], f
   let separation = 1;
   if (second !== undefined) {
     if (second.cls === best.cls && second.fit === best.fit) {
-      const sum = best.gap + second.gap;
-      separation = sum <= 0 ? 0.5 : 0.5 + (0.5 * (second.gap - best.gap)) / sum;
+      const a = queued ? child.start - best.gap : best.gap;
+      const b = queued ? child.start - second.gap : second.gap;
+      const sum = a + b;
+      separation = queued ? (sum <= 0 ? 0.5 : 0.5 + (0.25 * Math.abs(a - b)) / sum) : sum <= 0 ? 0.5 : 0.5 + (0.5 * (b - a)) / sum;
     } else {
       // Beaten on containment (strong), or on what the call graph learnt so far (weaker).
       separation = second.cls !== best.cls ? 0.95 : 0.85;

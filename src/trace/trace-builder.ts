@@ -38,6 +38,8 @@ const LEARN_CONFIDENCE = 0.9;
 
 const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
 const SWEEP_EVERY = 4096;
+/** A request written this soon after the previous response on its connection ended was waiting for the connection. */
+const QUEUED_WITHIN_NS = 1e6;
 
 interface TreeEntry {
   horizon: number;
@@ -88,6 +90,8 @@ export class TraceBuilder {
   private readonly openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
   private ready: Trace[] = [];
   private readonly candidates: WorkItem[] = [];
+  /** Connection id → end of its latest exchange: a call sent the moment its connection came free was queued in a pool. */
+  private readonly connectionFree = new Map<string, number>();
   private readonly graph: CallGraph | undefined;
   private readonly fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
 
@@ -175,8 +179,13 @@ export class TraceBuilder {
     if (++this.processed % SWEEP_EVERY === 0) {
       this.byService.sweep(this.cursor);
       this.byTrace.sweep(this.cursor);
+      for (const [id, end] of this.connectionFree) if (end < this.cursor - this.maxParentNs) this.connectionFree.delete(id);
     }
-    const decision = this.decide(item);
+    const connection = item.exchange.connection;
+    const free = connection.index > 0 ? this.connectionFree.get(connection.id) : undefined;
+    const queued = free !== undefined && item.start >= free && item.start - free <= QUEUED_WITHIN_NS;
+    this.connectionFree.set(connection.id, item.end);
+    const decision = this.decide(item, queued);
     this.link(item, decision);
     if (item.openUntil !== -Infinity) {
       this.byService.add(`i${item.exchange.connection.server.ip}`, item);
@@ -199,9 +208,9 @@ export class TraceBuilder {
     return out;
   }
 
-  private decide(item: WorkItem): Decision {
+  private decide(item: WorkItem, queued: boolean): Decision {
     const candidates = this.endpointCandidates(item);
-    const timing = chooseParent(item, candidates, this.fit);
+    const timing = chooseParent(item, candidates, this.fit, queued);
     const ids = item.ids;
     if (ids.keys === undefined && ids.spanId === undefined) return fromTiming(timing);
 
@@ -218,7 +227,7 @@ export class TraceBuilder {
         else if (relation === 'none') unrelated.push(candidate);
       }
       if (sharing.length > 0) {
-        const choice = chooseParent(item, sharing, this.fit) as Choice;
+        const choice = chooseParent(item, sharing, this.fit, queued) as Choice;
         decision = { parent: choice.parent, via: 'trace', inferred: sharing.length > 1, confidence: sharing.length > 1 ? choice.confidence : 1 };
       } else {
         const elsewhere = this.sameTraceElsewhere(item);
@@ -227,7 +236,7 @@ export class TraceBuilder {
           // innermost exchange of the same trace still open, which is an ancestor.
           decision = { parent: elsewhere, via: 'trace', inferred: true, confidence: 0.5 };
         } else if (unrelated.length > 0) {
-          return fromTiming(chooseParent(item, unrelated, this.fit));
+          return fromTiming(chooseParent(item, unrelated, this.fit, queued));
         } else {
           // Every candidate carries ids of another tree: the ids say this call starts a tree of its own.
           if (timing !== undefined) this.counts.disagreements++;

@@ -142,6 +142,21 @@ describe('causality from capture time and endpoints', () => {
     assert.equal(build(hops(specs)).links.get('/users/9')?.confidence, 0.85);
   });
 
+  it('gives a call that waited for a pooled connection to the parent that has waited longest (first come, first served)', () => {
+    const specs = (pooled: boolean): HopSpec[] => [
+      { from: 'client', to: 'gateway', target: '/p0', times: [0, 0.1, 11, 12] },
+      { from: 'gateway', to: 'users', target: '/p0-call', times: [0.2, 0.3, 9, 10], connectionId: 'pool', index: 0, fromPort: 7000 },
+      { from: 'client', to: 'gateway', target: '/p1', times: [1, 1.1, 30, 31] },
+      { from: 'client', to: 'gateway', target: '/p2', times: [5, 5.1, 30, 31] },
+      // Sent 0.1 ms after the pool's connection came free (or, unpooled, on a connection of its own).
+      pooled
+        ? { from: 'gateway', to: 'users', target: '/queued', times: [10.1, 10.2, 20, 21], connectionId: 'pool', index: 1, fromPort: 7000 }
+        : { from: 'gateway', to: 'users', target: '/queued', times: [10.1, 10.2, 20, 21], connectionId: 'own', index: 0, fromPort: 7001 },
+    ];
+    assert.equal(build(hops(specs(true))).parents.get('/queued'), '/p1');
+    assert.equal(build(hops(specs(false))).parents.get('/queued'), '/p2', 'not queued: the latest trigger wins');
+  });
+
   it('treats an inbound request without a response as open for maxParentSeconds only', () => {
     const { parents } = build(
       hops([

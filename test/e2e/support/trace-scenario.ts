@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../src/model/exchange.js';
 import { runCapture } from '../../support/run-capture.js';
-import { servicePort, startCapture, Testbed, waitForExit, waitForTcp, type ContainerHandle, type HopServiceConfig } from '../testbed/index.js';
+import { servicePort, startCapture, startContainer, Testbed, waitForExit, waitForTcp, type ContainerHandle, type HopServiceConfig } from '../testbed/index.js';
 
 /**
  * Request trees under concurrent load, for the trace stage's end-to-end test and the benchmark:
@@ -32,7 +32,7 @@ const url = (ip: string, path: string) => `http://${ip}:${servicePort}${path}`;
 
 export async function runTraceScenario(testbed: Testbed, options: TraceScenarioOptions = {}): Promise<TraceScenarioRun> {
   const clients = options.clients ?? 16;
-  const count = options.requestsPerClient ?? 20;
+  const count = options.requestsPerClient ?? 30;
   const network = await testbed.createNetwork('traces');
   const on = { network: network.name };
   const leaf = (name: string, delayMs: number): HopServiceConfig => ({ name, routes: [{ path: '/*', delayMs, body: { name } }] });
@@ -67,8 +67,10 @@ export async function runTraceScenario(testbed: Testbed, options: TraceScenarioO
       const requests = [{ url: url(gateway.ip, '/fan') }, { url: url(gateway.ip, '/seq') }, { url: url(gateway.ip, '/one') }];
       // Each client starts at a different point of the cycle so that different routes overlap.
       const rotated = [...requests.slice(i % 3), ...requests.slice(0, i % 3)];
-      loops.push(await testbed.runClientLoop(`client${i}`, { count, intervalMs: 0, newConnectionEvery: 5, requests: rotated }, on));
+      loops.push(await testbed.runClientLoop(`client${i}`, { count, intervalMs: 0, newConnectionEvery: 5, requests: rotated }, { ...on, start: false }));
     }
+    // Started together (one `docker start` each, at once), so that the loops overlap.
+    await Promise.all(loops.map((loop) => startContainer(loop)));
     let failedClients = 0;
     for (const loop of loops) if ((await waitForExit(loop.id, 120_000)) !== 0) failedClients++;
     // Let the last FINs reach the capture.
