@@ -4,7 +4,7 @@
  * and a private dockerd that a test may kill and restart without disturbing the host's daemon.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths.js';
 import { cliPath } from './support/live-process.js';
@@ -236,6 +236,14 @@ export class PrivateDockerd {
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     this.makeBridge();
+    // A killed daemon's containerd dies with it (parent-death signal) but may stay a zombie where pid 1
+    // does not reap; its pid file would make the next daemon wait for it forever. An init that reaps
+    // (systemd) leaves no such file behind: do what it would.
+    for (const file of [join(this.dir, 'docker.pid'), join(this.dir, 'exec', 'containerd', 'containerd.pid')]) {
+      if (!existsSync(file)) continue;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (!(pid > 0) || !pidAlive(pid)) unlinkSync(file);
+    }
     writeFileSync(join(this.dir, 'daemon.json'), JSON.stringify({ 'live-restore': true }));
     const log = openSync(join(this.dir, 'dockerd.log'), 'a');
     const child = spawn('dockerd', this.args(), { detached: true, stdio: ['ignore', log, log] });
@@ -271,10 +279,28 @@ export class PrivateDockerd {
     await waitFor('the private dockerd to exit', () => !pidAlive(pid) || undefined, 60_000);
   }
 
+  /**
+   * After the daemon is gone: its containerd (if it outlived the daemon), the bridge and its rule, the
+   * mounts dockerd made under its data root, and the folder.
+   */
+  cleanup(): void {
+    for (const pid of this.containerdPids()) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+    this.removeBridge();
+    spawnSync('umount', ['-R', join(this.dir, 'data')], { stdio: 'ignore' });
+    spawnSync('umount', ['-R', join(this.dir, 'exec')], { stdio: 'ignore' });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** The containerd this daemon started (under its exec root), if it outlived the daemon. */
   containerdPids(): number[] {
     const out = spawnSync('pgrep', ['-f', join(this.dir, 'exec', 'containerd')], { encoding: 'utf8' }).stdout;
-    return out.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+    return out.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid && pidAlive(pid));
   }
 }
 
