@@ -9,33 +9,39 @@ import type { WorkItem } from './work-item.js';
  * never does). Bounded: past `maxPairs` nothing more is learnt.
  */
 export class CallGraph {
-  private readonly pairs = new Set<string>();
-  private readonly keys = new WeakMap<WorkItem, string>();
+  /** Parent endpoint → the child endpoints it was seen calling. */
+  private readonly calls = new Map<string, Set<string>>();
+  private pairs = 0;
 
   constructor(private readonly maxPairs = 50_000) {}
 
-  private key(item: WorkItem): string {
-    let key = this.keys.get(item);
-    if (key === undefined) {
-      key = endpointKey(item.exchange);
-      this.keys.set(item, key);
-    }
-    return key;
-  }
-
   learn(parent: WorkItem, child: WorkItem): void {
-    if (this.pairs.size < this.maxPairs) this.pairs.add(`${this.key(parent)}\n${this.key(child)}`);
+    if (this.pairs >= this.maxPairs) return;
+    const parentKey = keyOf(parent);
+    let set = this.calls.get(parentKey);
+    if (set === undefined) {
+      set = new Set();
+      this.calls.set(parentKey, set);
+    }
+    const before = set.size;
+    set.add(keyOf(child));
+    this.pairs += set.size - before;
   }
 
   /** 2: known pair and the parent has no such call yet; 1: known pair, already made; 0: not known. */
   readonly fit = (child: WorkItem, parent: WorkItem): number => {
-    const childKey = this.key(child);
-    if (!this.pairs.has(`${this.key(parent)}\n${childKey}`)) return 0;
-    for (const sibling of parent.children) if (this.key(sibling) === childKey) return 1;
+    const childKey = keyOf(child);
+    if (this.calls.get(keyOf(parent))?.has(childKey) !== true) return 0;
+    const siblings = parent.children;
+    for (let i = 0; i < siblings.length; i++) if (keyOf(siblings[i]) === childKey) return 1;
     return 2;
   };
 
   get size(): number {
-    return this.pairs.size;
+    return this.pairs;
   }
+}
+
+function keyOf(item: WorkItem): string {
+  return (item.endpoint ??= endpointKey(item.exchange));
 }

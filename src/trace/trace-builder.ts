@@ -179,7 +179,8 @@ export class TraceBuilder {
     if (++this.processed % SWEEP_EVERY === 0) {
       this.byService.sweep(this.cursor);
       this.byTrace.sweep(this.cursor);
-      for (const [id, end] of this.connectionFree) if (end < this.cursor - this.maxParentNs) this.connectionFree.delete(id);
+      // Later calls start at or after the cursor: a connection free for longer than the queue window tells them nothing.
+      for (const [id, end] of this.connectionFree) if (end < this.cursor - QUEUED_WITHIN_NS) this.connectionFree.delete(id);
     }
     const connection = item.exchange.connection;
     const free = connection.index > 0 ? this.connectionFree.get(connection.id) : undefined;

@@ -26,6 +26,8 @@ export interface WorkItem {
   tree: TreeState | undefined;
   /** Its tree was emitted: it takes no more children. */
   closed: boolean;
+  /** endpointKey(exchange), computed when the call graph first needs it. */
+  endpoint: string | undefined;
 }
 
 export interface TreeState {
@@ -71,5 +73,6 @@ export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number
     children: [],
     tree: undefined,
     closed: false,
+    endpoint: undefined,
   };
 }
