@@ -23,7 +23,7 @@ export function demoCapturePath(): string {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === '-h' || command === '--help' || command === 'help') {
+    if (command === '-h' || command === '--help' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(usage);
       return 0;
     }
