@@ -35,8 +35,8 @@ export class LiveNaming {
   ) {}
 
   /**
-   * Starts the resolver and waits for its first answer (at most firstAnswerMs), then logs the state.
-   * Never throws: without Docker, capture goes on with addresses.
+   * Starts the resolver and waits for its first answer (at most firstAnswerMs). Never throws: without
+   * Docker, capture goes on with addresses. Says nothing until announce().
    */
   static async start(options: LiveNamingOptions): Promise<LiveNaming> {
     const resolver = new DockerResolver({ retryMaxMs: 2000, ...options.resolver, ...(options.host === undefined ? {} : { host: options.host }) });
@@ -47,9 +47,13 @@ export class LiveNaming {
     });
     await Promise.race([resolver.start(), waited]);
     clearTimeout(timer);
-    naming.report(resolver.status);
-    resolver.on('status', (status: DockerResolverStatus) => naming.report(status));
     return naming;
+  }
+
+  /** Logs the state now (once capture has started) and every change from then on. */
+  announce(): void {
+    this.report(this.resolver.status);
+    this.resolver.on('status', (status: DockerResolverStatus) => this.report(status));
   }
 
   /** The exchange callback with the hold in front of it. */

@@ -17,10 +17,13 @@ import { openForWriting } from './live-files.js';
 export const RECORDER_MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 /**
- * The whole container timeline goes into the file at most this often (capture time) while it keeps
- * changing; name records for changed addresses go in at once. Readers merge every timeline block.
+ * The whole container timeline goes into the file at the start, at the end, and in between at most
+ * this often (capture time) while it changes; name records for changed addresses go in at once.
+ * Readers merge every timeline block, so a block in between only matters when the file is not closed
+ * (the process killed) or the capture outlasts the resolver's one-hour memory of ended containers.
+ * Sparingly, because Wireshark and tshark list each custom block as a record among the packets.
  */
-export const TIMELINE_BLOCK_INTERVAL_SECONDS = 1;
+export const TIMELINE_BLOCK_INTERVAL_SECONDS = 60;
 
 /** Where the names in a -w file come from: the live resolver (its timeline and engine facts). */
 export interface NameSource {
@@ -129,6 +132,8 @@ export class LiveRecorder {
   private syncNames(at: Timestamp | undefined): void {
     const source = this.names!;
     const revision = source.timeline.revision;
+    // The block written at the start counts as written at the first packet.
+    if (at !== undefined && this.lastBlockSec === -Infinity && this.blockRevision !== -1) this.lastBlockSec = at.sec;
     if (revision === this.recordsRevision && revision === this.blockRevision) return;
     this.syncRecords(source);
     if (revision === this.blockRevision || source.timeline.addressCount === 0) return;

@@ -60,7 +60,10 @@ export async function startLive(args: LiveArgs, keep: ExchangePredicate, options
     ? await LiveNaming.start({ log: options.log, quiet: args.quiet, ...(options.dockerHost === undefined ? {} : { host: options.dockerHost }) })
     : undefined;
   try {
-    return await openSession(args, keep, options, naming);
+    const session = await openSession(args, keep, options, naming);
+    // Only once capture runs: a run that cannot start (no permission: the demo instead) says nothing about Docker.
+    naming?.announce();
+    return session;
   } catch (error) {
     naming?.stop();
     throw error;
@@ -106,6 +109,8 @@ export class LiveSession {
   private exchanges = 0;
   private framesSinceTick = 0;
   private stopping = false;
+  /** The pipeline has ended: a late batch only goes to the -w file. */
+  private finished = false;
   private failure: Error | undefined;
   private requestStop: () => void = () => {};
   private readonly stopRequested = new Promise<void>((resolve) => {
@@ -228,9 +233,12 @@ export class LiveSession {
     clearInterval(this.quietTimer);
     clearInterval(this.retryTimer);
     await this.capture.stop();
-    const devices = this.capture.stats();
     this.pipeline.finish();
+    this.finished = true;
     await this.naming?.finish();
+    // After the wait above: a batch the capture thread handed over just before stopping, delivered
+    // meanwhile, is then both counted and in the -w file.
+    const devices = this.capture.stats();
     let outputError: unknown;
     try {
       await this.output.close();
@@ -300,6 +308,7 @@ export class LiveSession {
 
   private frames(batch: Frame[]): void {
     this.recorder?.write(batch);
+    if (this.finished) return;
     const events = this.pipeline.events;
     for (let i = 0; i < batch.length; i++) events.frame(batch[i]);
     this.framesSinceTick += batch.length;
