@@ -130,11 +130,14 @@ export function namedKey(entry: Entry): string {
   return `${entry.startedDateTime} ${entry._clientContainer?.name ?? entry._clientIPAddress} → ${entry._serverContainer?.name ?? entry.serverIPAddress} ${entry.request.method} ${path} ${header(entry, 'x-request-id') ?? ''}`;
 }
 
-/** tshark's view of a capture with its name-resolution records: "ip.src ip.src_host" per HTTP request. */
-export function tsharkSourceNames(file: string): Map<string, Set<string>> {
+/**
+ * tshark's view of a capture with its name-resolution records: ip.src → the ip.src_host values shown for
+ * HTTP requests. One pass applies records as they come in the file; two passes (-2) apply them all first.
+ */
+export function tsharkSourceNames(file: string, twoPass = true): Map<string, Set<string>> {
   const result = spawnSync(
     'tshark',
-    ['-r', file, '-2', '-N', 'n', '-o', 'nameres.use_external_name_resolver:FALSE', '-Y', 'http.request', '-T', 'fields', '-e', 'ip.src', '-e', 'ip.src_host'],
+    ['-r', file, ...(twoPass ? ['-2'] : []), '-N', 'n', '-o', 'nameres.use_external_name_resolver:FALSE', '-Y', 'http.request', '-T', 'fields', '-e', 'ip.src', '-e', 'ip.src_host'],
     { encoding: 'utf8', maxBuffer: 64 << 20 },
   );
   if (result.status !== 0) throw new Error(`tshark failed: ${result.stderr}`);
