@@ -1,5 +1,5 @@
 import type { RequestHead, ResponseHead } from '../model/exchange.js';
-import { CH_CR, CH_SP, CH_TAB, headerColon, lineEnd, trimEnd, trimStart, valueOf } from './header-lines.js';
+import { headerColon, lineEnd, trimEnd, trimStart, valueOf } from './header-lines.js';
 import { NO_HEADERS, ParsedRequestHead, ParsedResponseHead } from './parsed-head.js';
 
 /**
@@ -45,6 +45,11 @@ export class HeadFacts {
     this.headLength = 0;
   }
 }
+
+// Local rather than imported: the hot loops compare against constants, not module bindings.
+const CH_TAB = 9;
+const CH_CR = 13;
+const CH_SP = 32;
 
 /** RFC 9110 tchar. */
 export function isTokenChar(c: number): boolean {
