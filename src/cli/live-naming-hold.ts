@@ -6,10 +6,13 @@ import type { Exchange } from '../model/exchange.js';
 export const NAMING_HOLD_MS = 500;
 /** Exchanges that may wait at once; beyond this the oldest go out as they are. */
 export const NAMING_MAX_HELD = 20_000;
+/** Body bytes the waiting exchanges may hold at once (bodies are kept for --jsonl and --har); same rule. */
+export const NAMING_MAX_HELD_BYTES = 64 * 1024 * 1024;
 
 export interface NamingHoldOptions {
   holdMs?: number;
   maxHeld?: number;
+  maxHeldBytes?: number;
   /** Milliseconds on a monotonic clock (tests pass their own). */
   now?: () => number;
   /** Whether to run a timer that releases due exchanges (tests call tick() themselves). */
@@ -19,6 +22,11 @@ export interface NamingHoldOptions {
 interface Held {
   exchange: Exchange;
   due: number;
+  bytes: number;
+}
+
+function bodyBytes(exchange: Exchange): number {
+  return exchange.request.body.data.length + (exchange.response?.body.data.length ?? 0);
 }
 
 /**
@@ -40,6 +48,8 @@ export class NamingHold {
   private head = 0;
   private readonly holdMs: number;
   private readonly maxHeld: number;
+  private readonly maxHeldBytes: number;
+  private heldBytes = 0;
   private readonly now: () => number;
   private readonly useTimer: boolean;
   private timer: NodeJS.Timeout | undefined = undefined;
@@ -52,6 +62,7 @@ export class NamingHold {
   ) {
     this.holdMs = options.holdMs ?? NAMING_HOLD_MS;
     this.maxHeld = options.maxHeld ?? NAMING_MAX_HELD;
+    this.maxHeldBytes = options.maxHeldBytes ?? NAMING_MAX_HELD_BYTES;
     this.now = options.now ?? (() => performance.now());
     this.useTimer = options.timer ?? true;
   }
@@ -74,8 +85,13 @@ export class NamingHold {
       this.next(exchange);
       return;
     }
-    this.queue.push({ exchange, due: this.now() + this.holdMs });
-    if (this.held > this.maxHeld) this.release(1);
+    const bytes = bodyBytes(exchange);
+    this.queue.push({ exchange, due: this.now() + this.holdMs, bytes });
+    this.heldBytes += bytes;
+    let over = 0;
+    let freed = 0;
+    while (this.held - over > this.maxHeld || (this.heldBytes - freed > this.maxHeldBytes && over < this.held)) freed += this.queue[this.head + over++].bytes;
+    this.release(over);
     this.arm();
   }
 
@@ -101,8 +117,9 @@ export class NamingHold {
 
   private release(count: number): void {
     for (let i = 0; i < count; i++) {
-      const { exchange } = this.queue[this.head];
+      const { exchange, bytes } = this.queue[this.head];
       this.queue[this.head++] = undefined as unknown as Held;
+      this.heldBytes -= bytes;
       this.next(attachContainers(exchange, this.resolver));
     }
     if (this.head === this.queue.length) {

@@ -70,11 +70,11 @@ const web: ContainerRef = { kind: 'container', id: 'w1', name: 'web', network: '
 const api: ContainerRef = { kind: 'container', id: 'a1', name: 'api', network: 'net' };
 
 /** The fields of an exchange that naming reads and writes. */
-function exchange(client: string, server: string, at: number, seq: number): Exchange {
+function exchange(client: string, server: string, at: number, seq: number, bodyBytes = 0): Exchange {
   return {
     seq,
     connection: { client: { ip: client, port: 40000 + seq }, server: { ip: server, port: 8080 } },
-    request: { firstByte: ts(at) },
+    request: { firstByte: ts(at), body: { data: new Uint8Array(bodyBytes) } },
   } as unknown as Exchange;
 }
 
@@ -85,7 +85,7 @@ describe('NamingHold: a moment for Docker to name a just-started container', () 
     let clock = 0;
     let on = active;
     const out: Exchange[] = [];
-    const hold = new NamingHold(timeline, () => on, (e) => out.push(e), { holdMs: 500, maxHeld: 3, now: () => clock, timer: false });
+    const hold = new NamingHold(timeline, () => on, (e) => out.push(e), { holdMs: 500, maxHeld: 3, maxHeldBytes: 1000, now: () => clock, timer: false });
     // What the pipeline's naming stage does before the hold.
     const push = (e: Exchange) => {
       const c = timeline.resolve(e.connection.client.ip, e.request.firstByte);
@@ -138,13 +138,20 @@ describe('NamingHold: a moment for Docker to name a just-started container', () 
     assert.equal(out.length, 3, 'and nothing waits while it is away');
   });
 
-  it('is bounded: beyond maxHeld the oldest goes out; flush releases the rest', () => {
+  it('is bounded in exchanges and body bytes: beyond either the oldest go out; flush releases the rest', () => {
     const { out, push, hold } = setup();
     for (let i = 1; i <= 5; i++) push(exchange('192.0.2.9', '10.0.0.2', 100 + i, i));
     assert.deepEqual(out.map((e) => e.seq), [1, 2]);
     assert.equal(hold.held, 3);
     hold.flush();
     assert.deepEqual(out.map((e) => e.seq), [1, 2, 3, 4, 5]);
+    // Bodies count too: 600 + 600 bytes is over 1000, the first goes; one over the bound alone goes at once.
+    push(exchange('192.0.2.9', '10.0.0.2', 110, 6, 600));
+    push(exchange('192.0.2.9', '10.0.0.2', 111, 7, 600));
+    assert.deepEqual(out.map((e) => e.seq), [1, 2, 3, 4, 5, 6]);
+    push(exchange('192.0.2.9', '10.0.0.2', 112, 8, 5000));
+    assert.deepEqual(out.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(hold.held, 0);
   });
 });
 
