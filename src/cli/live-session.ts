@@ -21,6 +21,13 @@ import { hopscopeVersion } from './version.js';
 const QUIET_RELEASE_MS = 100;
 /** How often bridges that failed to open are tried again (the watcher's period by default). */
 const RETRY_MS = 1000;
+/**
+ * dockerd creates a new network's bridge and sets it up a moment later, so the watcher can find a
+ * bridge that cannot be opened yet ("That device is not up"). Such a bridge is retried quietly; only
+ * one that still cannot be opened after this long is worth a warning. Wall-clock time: an edge
+ * watching the host, not the data path.
+ */
+const NEW_BRIDGE_GRACE_MS = 5000;
 
 export const NO_BRIDGES_MESSAGE =
   'no Docker bridges to capture on (docker0, br-*): start Docker, or choose interfaces with -i NAME (hopscope interfaces lists them)';
@@ -120,6 +127,8 @@ export class LiveSession {
   private readonly retryTimer: NodeJS.Timeout | undefined;
   /** Docker bridges that exist but failed to open (set down): retried. */
   private readonly unopened = new Set<string>();
+  /** Bridges that appeared while running and failed to open: since when, not warned about yet. */
+  private readonly newUnopened = new Map<string, number>();
 
   constructor(
     private readonly args: LiveArgs,
@@ -203,10 +212,11 @@ export class LiveSession {
       try {
         this.register(this.capture.addDevice(name));
       } catch (error) {
-        if (error instanceof HopscopeError && error.code === 'no-such-device') this.unopened.delete(name);
+        if (error instanceof HopscopeError && error.code === 'no-such-device') this.forgetUnopened(name);
+        else this.warnIfStillUnopened(name, error);
         continue;
       }
-      this.unopened.delete(name);
+      this.forgetUnopened(name);
       if (!this.args.quiet) this.options.log(`hopscope: now also capturing on ${name}`);
     }
   }
@@ -274,7 +284,7 @@ export class LiveSession {
       else if (entry.decision === 'skip' && this.open.has(entry.name)) this.removeDevice(entry.name);
     }
     for (const entry of changes.vanished) {
-      this.unopened.delete(entry.name);
+      this.forgetUnopened(entry.name);
       if (this.open.has(entry.name)) this.removeDevice(entry.name);
     }
   }
@@ -286,12 +296,26 @@ export class LiveSession {
     } catch (error) {
       // Gone again before it could be opened (a network created and removed at once): nothing to say.
       if (error instanceof HopscopeError && error.code === 'no-such-device') return;
-      this.options.log(`hopscope: warning: ${(error as Error).message} (retrying while capturing)`);
+      // Most likely not set up yet by dockerd: retried quietly (warnIfStillUnopened).
       this.unopened.add(name);
+      this.newUnopened.set(name, performance.now());
       return;
     }
     this.register(device);
     if (!this.args.quiet) this.options.log(`hopscope: now also capturing on ${name}`);
+  }
+
+  private forgetUnopened(name: string): void {
+    this.unopened.delete(name);
+    this.newUnopened.delete(name);
+  }
+
+  /** A bridge that appeared while running and still fails after the grace period is news, once. */
+  private warnIfStillUnopened(name: string, error: unknown): void {
+    const since = this.newUnopened.get(name);
+    if (since === undefined || performance.now() - since < NEW_BRIDGE_GRACE_MS) return;
+    this.newUnopened.delete(name);
+    this.options.log(`hopscope: warning: ${(error as Error).message} (retrying while capturing)`);
   }
 
   private removeDevice(name: string): void {
