@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from './run-cli.js';
-import { exchangeKeys, jsonLines, LiveProcess, needsLive, needsRoot, subnetFor, SUMMARY_LINE, TestNetwork } from './live-harness.js';
+import { exchangeKeys, jsonLines, LiveProcess, needsLive, needsRoot, subnetFor, SUMMARY_LINE, TestNetwork, OWN_TRAFFIC } from './live-harness.js';
 
 /** Bridges named like Docker's (br-…), made by this test file: br-hstest<pid><letter>. */
 const bridgeName = (letter: string): string => `br-hstest${process.pid % 10000}${letter}`;
@@ -44,7 +44,7 @@ describe('hopscope live on Docker-like bridges', { skip: needsLive }, () => {
   it('without -i captures every br-* bridge and one created while running, without restart', async () => {
     first.create();
     await first.startServer(8080);
-    const live = new LiveProcess(['live', '--jsonl']);
+    const live = new LiveProcess(['live', '--jsonl', ...OWN_TRAFFIC]);
     try {
       await live.waitForStderr(/^hopscope: capturing on .* and new Docker bridges as they appear/m);
       assert.match(live.stderr, new RegExp(`capturing on .*${bridgeName('a')}`));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { jsonLines, LiveProcess, needsLive, run, sleep, subnetFor, SUMMARY_LINE, TestNetwork, tryRun } from './live-harness.js';
+import { jsonLines, LiveProcess, needsLive, run, sleep, subnetFor, SUMMARY_LINE, TestNetwork, tryRun, OWN_TRAFFIC } from './live-harness.js';
 
 /** Bridges named like Docker's (br-…), made by this test file: br-hstest<pid><letter><n>. */
 const bridgeName = (letter: string): string => `br-hstest${process.pid % 10000}${letter}`;
@@ -21,7 +21,7 @@ describe('hopscope live while bridges come and go', { skip: needsLive }, () => {
   it('a new bridge not up yet is opened quietly once it is up; capture on the others goes on through the churn', async () => {
     steady.create();
     await steady.startServer(8080);
-    const live = new LiveProcess(['live', '--jsonl', '--no-containers']);
+    const live = new LiveProcess(['live', '--jsonl', '--no-containers', ...OWN_TRAFFIC]);
     const ours = () => jsonLines(live.stdout).filter((e) => e.serverIPAddress === steady.farAddress);
     try {
       await live.waitForStderr(/^hopscope: capturing on .* and new Docker bridges as they appear/m);

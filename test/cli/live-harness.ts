@@ -189,6 +189,12 @@ export class TestNetwork {
 }
 
 /** A /30 subnet number for this test file's networks (10.213.<n>.0/30), distinct per process and `index`. */
+/**
+ * A capture filter for the tests' own subnets: without -i live captures every Docker bridge, and other
+ * tests (wrk bursts in test/e2e) may be flooding theirs at the same time.
+ */
+export const OWN_TRAFFIC = ['net', '10.213.0.0/16'];
+
 export function subnetFor(index: number): number {
   return ((process.pid % 60) * 4 + index) % 250;
 }
