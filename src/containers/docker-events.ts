@@ -6,14 +6,19 @@ export type AddressEvent =
   | { what: 'container-start'; container: string; time: Timestamp }
   | { what: 'container-end'; container: string; time: Timestamp }
   | { what: 'container-rename'; container: string; time: Timestamp }
-  | { what: 'network-connect'; container: string; network: string; time: Timestamp }
-  | { what: 'network-disconnect'; container: string; network: string; time: Timestamp }
+  /** `network` is undefined where the engine does not say which network (Podman before 4.4). */
+  | { what: 'network-connect'; container: string; network: string | undefined; time: Timestamp }
+  | { what: 'network-disconnect'; container: string; network: string | undefined; time: Timestamp }
   | { what: 'network-create'; network: string; time: Timestamp };
 
-/** Filters for GET /events: only the events above. */
+/**
+ * Filters for GET /events: only the events above. Podman's compatible API matches `event` against its own
+ * names before translating them: its container exit is "died" (sent as "die") and its removal "remove"
+ * (Docker: "destroy"). Docker accepts names it never sends, so both sets are asked for.
+ */
 export const ADDRESS_EVENT_FILTERS = {
   type: ['container', 'network'],
-  event: ['start', 'die', 'stop', 'destroy', 'rename', 'connect', 'disconnect', 'create'],
+  event: ['start', 'die', 'died', 'stop', 'destroy', 'remove', 'rename', 'connect', 'disconnect', 'create'],
 };
 
 const TIME_NANO = /"timeNano"\s*:\s*(\d+)/;
@@ -42,17 +47,25 @@ export function parseEventLine(line: string): AddressEvent | undefined {
   const id = typeof actor.ID === 'string' ? actor.ID : typeof event.id === 'string' ? event.id : '';
   if (event.Type === 'container' && id !== '') {
     if (action === 'start') return { what: 'container-start', container: id, time };
-    if (action === 'die' || action === 'stop' || action === 'destroy') return { what: 'container-end', container: id, time };
+    if (action === 'die' || action === 'died' || action === 'stop' || action === 'destroy' || action === 'remove') return { what: 'container-end', container: id, time };
     if (action === 'rename') return { what: 'container-rename', container: id, time };
     return undefined;
   }
   if (event.Type === 'network') {
-    const network = typeof attributes.name === 'string' ? attributes.name : '';
-    const container = typeof attributes.container === 'string' ? attributes.container : '';
-    if (action === 'create' && network !== '') return { what: 'network-create', network: id || network, time };
-    if (network === '' || container === '') return undefined;
-    if (action === 'connect') return { what: 'network-connect', container, network, time };
-    if (action === 'disconnect') return { what: 'network-disconnect', container, network, time };
+    const name = typeof attributes.name === 'string' ? attributes.name : '';
+    if (action === 'create' && name !== '') return { what: 'network-create', network: id || name, time };
+    if (action !== 'connect' && action !== 'disconnect') return undefined;
+    const what = action === 'connect' ? 'network-connect' : 'network-disconnect';
+    // Docker: the actor is the network (Attributes.name) and Attributes.container the container.
+    if (typeof attributes.container === 'string') {
+      if (name === '' || attributes.container === '') return undefined;
+      return { what, container: attributes.container, network: name, time };
+    }
+    // Podman: the actor is the container (Attributes.name is its name); the network is Attributes.network
+    // from 4.4 on, and not said at all before.
+    if (id === '' || name === '') return undefined;
+    const network = typeof attributes.network === 'string' && attributes.network !== '' ? attributes.network : undefined;
+    return { what, container: id, network, time };
   }
   return undefined;
 }

@@ -201,7 +201,8 @@ export class DockerResolver extends EventEmitter implements Resolver {
       case 'container-rename': {
         const found = containerAddresses(await inspectContainer(api, event.container), event.time);
         for (const claim of found.claims) {
-          if (event.what === 'network-connect' && claim.ref.network !== event.network) continue;
+          // A connect that does not name its network (Podman < 4.4) re-learns every address: known ones are no-ops.
+          if (event.what === 'network-connect' && event.network !== undefined && claim.ref.network !== event.network) continue;
           // The process may run (and send) a moment before Docker emits 'start': its StartedAt is earlier.
           const from = event.what === 'container-start' && claim.from !== undefined && before(claim.from, event.time) ? claim.from : event.time;
           if (event.what === 'container-rename') {
@@ -214,13 +215,21 @@ export class DockerResolver extends EventEmitter implements Resolver {
         return;
       }
       case 'container-end':
-      case 'network-disconnect':
+      case 'network-disconnect': {
+        // A disconnect that does not name its network (Podman < 4.4): the container's addresses that its
+        // inspection no longer lists are the ones it lost.
+        const kept =
+          event.what === 'network-disconnect' && event.network === undefined
+            ? new Set(containerAddresses(await inspectContainer(api, event.container)).claims.map((c) => `${c.ip}@${c.ref.network ?? ''}`))
+            : undefined;
         for (const interval of timeline.openIntervals()) {
           if (interval.ref.id !== event.container) continue;
-          if (event.what === 'network-disconnect' && interval.ref.network !== event.network) continue;
+          if (event.what === 'network-disconnect' && event.network !== undefined && interval.ref.network !== event.network) continue;
+          if (kept?.has(`${interval.ip}@${interval.ref.network ?? ''}`)) continue;
           timeline.close(interval.ip, interval.ref, event.time);
         }
         return;
+      }
       case 'network-create': {
         const inspected = await api.getNetwork(event.network).inspect().catch(() => undefined);
         for (const claim of hostClaims(networkGateways(inspected))) timeline.open(claim.ip, claim.ref);

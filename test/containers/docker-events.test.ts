@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dockerEndpoint, endpointText } from '../../src/containers/docker-endpoint.js';
-import { LineSplitter, parseEventLine } from '../../src/containers/docker-events.js';
+import { ADDRESS_EVENT_FILTERS, LineSplitter, parseEventLine } from '../../src/containers/docker-events.js';
 
 // Shapes as dockerd 20.10 writes them on GET /events (one JSON object per line).
 const start =
@@ -43,6 +43,30 @@ describe('Docker events', () => {
     const bounded = new LineSplitter(10);
     assert.deepEqual(bounded.push('x'.repeat(50)), []);
     assert.deepEqual(bounded.push('\n{"a":1}\n'), ['{"a":1}'], 'an overlong partial line is dropped, not kept');
+  });
+});
+
+// Shapes as Podman 4.3.1's Docker-compatible API writes them (GET /events): a network event's actor is the
+// container, Attributes.name its name, and the network is not said (4.4+ adds Attributes.network).
+const podmanId = '1578a292cf62faff68e61b51d079a655b02cc5d1ce0e69273ddcdba0842026c6';
+const podmanConnect = `{"status":"connect","id":"${podmanId}","Type":"network","Action":"connect","Actor":{"ID":"${podmanId}","Attributes":{"containerExitCode":"0","image":"","name":"hsp-client","podId":""}},"scope":"local","time":1795727223,"timeNano":1795727223560823872}`;
+const podmanDie = `{"status":"die","id":"${podmanId}","from":"localhost/hopscope-podman-probe:1","Type":"container","Action":"die","Actor":{"ID":"${podmanId}","Attributes":{"containerExitCode":"137","exitCode":"137","image":"localhost/hopscope-podman-probe:1","name":"hsp-client2","podId":""}},"scope":"local","time":1795727228,"timeNano":1795727228854921079}`;
+
+describe('Podman events', () => {
+  it('reads a network connect/disconnect whose actor is the container, with or without the network name', () => {
+    const time = { sec: 1795727223, nsec: 560823872 };
+    assert.deepEqual(parseEventLine(podmanConnect), { what: 'network-connect', container: podmanId, network: undefined, time });
+    assert.deepEqual(parseEventLine(podmanConnect.replace(/"connect"/g, '"disconnect"')), { what: 'network-disconnect', container: podmanId, network: undefined, time });
+    const named = podmanConnect.replace('"podId":""', '"podId":"","network":"hsprobe2"');
+    assert.deepEqual(parseEventLine(named), { what: 'network-connect', container: podmanId, network: 'hsprobe2', time });
+  });
+
+  it('ends a container on die and on remove (Docker: destroy), and asks for the names Podman filters by', () => {
+    assert.deepEqual(parseEventLine(podmanDie), { what: 'container-end', container: podmanId, time: { sec: 1795727228, nsec: 854921079 } });
+    assert.equal(parseEventLine(podmanDie.replace(/"die"/g, '"remove"'))?.what, 'container-end');
+    assert.equal(parseEventLine(podmanDie.replace(/"die"/g, '"cleanup"')), undefined);
+    // Podman matches the filter against its own names before translating "died" to "die".
+    for (const name of ['died', 'remove', 'die', 'destroy']) assert.ok(ADDRESS_EVENT_FILTERS.event.includes(name), name);
   });
 });
 
