@@ -30,10 +30,51 @@ export function parseSize(text: string, flag: string): number {
   return Math.floor(Number(match[1]) * factor);
 }
 
-function parsePositive(text: string, flag: string): number {
+export function parsePositive(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new HopscopeError('usage', `${flag} takes a positive number, not '${text}'`);
   return value;
+}
+
+/** Options `read` and `live` share: what to output, how to filter and redact it, the pipeline's bounds. */
+export const sharedOptions = {
+  jsonl: { type: 'boolean' },
+  summary: { type: 'boolean' },
+  json: { type: 'boolean' },
+  har: { type: 'string' },
+  filter: { type: 'string' },
+  'max-body': { type: 'string' },
+  redact: { type: 'string', multiple: true },
+  'no-redact': { type: 'boolean' },
+  'idle-timeout': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  by: { type: 'string' },
+} as const;
+
+interface SharedValues {
+  jsonl?: boolean;
+  summary?: boolean;
+  json?: boolean;
+  har?: string;
+  'max-body'?: string;
+  'idle-timeout'?: string;
+  by?: string;
+}
+
+/** The output a command line chose (one of --jsonl, --summary, --har; the table otherwise). */
+export function parseOutputChoice(values: SharedValues): { output: OutputMode; json: boolean } {
+  const modes = [values.jsonl && 'jsonl', values.summary && 'summary', values.har !== undefined && 'har'].filter(Boolean);
+  if (modes.length > 1) throw new HopscopeError('usage', `choose one of --jsonl, --summary, --har (got ${modes.join(', ')})`);
+  if (values.json && !values.summary) throw new HopscopeError('usage', '--json goes with --summary (for JSON lines use --jsonl)');
+  return { output: (modes[0] || 'table') as OutputMode, json: values.json ?? false };
+}
+
+/** The pipeline options, from `base` with --max-body and --idle-timeout applied. */
+export function parsePipelineOptions(values: SharedValues, base: PipelineOptions): PipelineOptions {
+  const pipeline: PipelineOptions = { ...base };
+  if (values['max-body'] !== undefined) pipeline.maxBody = parseSize(values['max-body'], '--max-body');
+  if (values['idle-timeout'] !== undefined) pipeline.idleTimeoutSeconds = parsePositive(values['idle-timeout'], '--idle-timeout');
+  return pipeline;
 }
 
 /** Parses the options of `read` (and of `demo`, whose input is fixed). */
@@ -44,19 +85,9 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
       args: argv,
       allowPositionals: true,
       options: {
-        jsonl: { type: 'boolean' },
-        summary: { type: 'boolean' },
-        json: { type: 'boolean' },
-        har: { type: 'string' },
-        filter: { type: 'string' },
-        'max-body': { type: 'string' },
-        redact: { type: 'string', multiple: true },
-        'no-redact': { type: 'boolean' },
-        'idle-timeout': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
+        ...sharedOptions,
         threads: { type: 'string' },
         containers: { type: 'string' },
-        by: { type: 'string' },
       },
     });
   } catch (error) {
@@ -68,16 +99,9 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
   if (positionals.length > (fixedInput ? 0 : 1)) {
     throw new HopscopeError('usage', `unexpected argument '${positionals.at(-1)}' (see hopscope --help)`);
   }
-  const modes = [values.jsonl && 'jsonl', values.summary && 'summary', values.har !== undefined && 'har'].filter(Boolean);
-  if (modes.length > 1) throw new HopscopeError('usage', `choose one of --jsonl, --summary, --har (got ${modes.join(', ')})`);
-  if (values.json && !values.summary) throw new HopscopeError('usage', '--json goes with --summary (for JSON lines use --jsonl)');
-  const pipeline: PipelineOptions = { ...defaultPipelineOptions };
-  if (values['max-body'] !== undefined) pipeline.maxBody = parseSize(values['max-body'], '--max-body');
-  if (values['idle-timeout'] !== undefined) pipeline.idleTimeoutSeconds = parsePositive(values['idle-timeout'], '--idle-timeout');
   return {
     input,
-    output: (modes[0] || 'table') as OutputMode,
-    json: values.json ?? false,
+    ...parseOutputChoice(values),
     harPath: values.har,
     filter: values.filter,
     redact: !values['no-redact'],
@@ -86,11 +110,11 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
     threads: values.threads,
     containers: values.containers,
     by: parseBy(values.by),
-    pipeline,
+    pipeline: parsePipelineOptions(values, defaultPipelineOptions),
   };
 }
 
-function parseBy(value: string | undefined): 'container' | 'service' {
+export function parseBy(value: string | undefined): 'container' | 'service' {
   if (value === undefined || value === 'container') return 'container';
   if (value === 'service') return 'service';
   throw new HopscopeError('usage', `--by takes container or service, not '${value}'`);
