@@ -9,6 +9,7 @@ packages=(
   tcpdump       # oracle and capture in end-to-end tests
   tshark        # oracle for captures (tests) and the peer in the benchmark
   docker.io     # the end-to-end testbed: real containers on real bridges
+  podman netavark   # Podman's Docker-compatible API: container names through it (e2e)
   tmux          # the terminal UI is tested in a real terminal
   wrk curl nginx-light   # clients and servers inside test containers (mounted from /usr)
   iproute2 time
