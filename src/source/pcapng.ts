@@ -110,11 +110,13 @@ export class PcapngParser implements RecordParser {
         continue;
       }
       this.resyncing = false;
-      if (type === BlockType.EnhancedPacket) {
-        const iface = this.interfaces[view.getUint32(off + 8, le)];
+      if (type === BlockType.EnhancedPacket || type === BlockType.Packet) {
+        // The obsolete Packet Block is laid out as an EPB whose interface id is 16 bits (a drops count follows).
+        const ifaceId = type === BlockType.EnhancedPacket ? view.getUint32(off + 8, le) : view.getUint16(off + 8, le);
+        const iface = this.interfaces[ifaceId];
         const capLen = view.getUint32(off + 20, le);
         if (iface === undefined) {
-          this.unknownInterface(view.getUint32(off + 8, le), base + off);
+          this.unknownInterface(ifaceId, base + off);
         } else if (capLen > len - 32) {
           this.badBlock(base + off, `its captured length ${capLen} does not fit in the block`);
         } else {
@@ -141,20 +143,6 @@ export class PcapngParser implements RecordParser {
         }
       } else if (type === BlockType.InterfaceDescription) {
         this.addInterface(buf, view, off, len);
-      } else if (type === BlockType.Packet) {
-        const iface = this.interfaces[view.getUint16(off + 8, le)];
-        const capLen = view.getUint32(off + 20, le);
-        if (iface === undefined) {
-          this.unknownInterface(view.getUint16(off + 8, le), base + off);
-        } else if (capLen > len - 32) {
-          this.badBlock(base + off, `its captured length ${capLen} does not fit in the block`);
-        } else {
-          const ts = iface.clock.at(view.getUint32(off + 12, le), view.getUint32(off + 16, le));
-          this.last = ts;
-          events.frame(makeFrame(ts, iface.linkType, frameBytes(buf, off + 28, capLen), view.getUint32(off + 24, le), iface.id));
-          frames++;
-          bytes += capLen;
-        }
       } else if (type === BlockType.NameResolution) {
         for (const record of readNameRecords(buf, view, off, len, le)) events.nameRecord(record);
       } else if ((type === CUSTOM_BLOCK_COPYABLE || type === CUSTOM_BLOCK_NO_COPY) && events.customBlock !== undefined && len >= 16) {
