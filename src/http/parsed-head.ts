@@ -16,15 +16,12 @@ function buildHeaders(text: string, from: number): HttpHeader[] {
   return from === NO_HEADERS ? [] : parseHeaderLines(text, from, null);
 }
 
-export class ParsedRequestHead implements RequestHead {
+/** The lazily built header list both head kinds share. */
+abstract class LazyHeaders {
   private built: HttpHeader[] | null = null;
 
   /** `text` holds the head; its header lines start at `headersFrom` (NO_HEADERS: none). */
   constructor(
-    public method: string,
-    public target: string,
-    public httpVersion: string,
-    public headSize: number,
     private readonly text: string,
     private readonly headersFrom: number,
   ) {}
@@ -36,6 +33,19 @@ export class ParsedRequestHead implements RequestHead {
 
   set headers(headers: HttpHeader[]) {
     this.built = headers;
+  }
+}
+
+export class ParsedRequestHead extends LazyHeaders implements RequestHead {
+  constructor(
+    public method: string,
+    public target: string,
+    public httpVersion: string,
+    public headSize: number,
+    text: string,
+    headersFrom: number,
+  ) {
+    super(text, headersFrom);
   }
 
   toJSON(): RequestHead {
@@ -43,25 +53,16 @@ export class ParsedRequestHead implements RequestHead {
   }
 }
 
-export class ParsedResponseHead implements ResponseHead {
-  private built: HttpHeader[] | null = null;
-
+export class ParsedResponseHead extends LazyHeaders implements ResponseHead {
   constructor(
     public status: number,
     public reason: string,
     public httpVersion: string,
     public headSize: number,
-    private readonly text: string,
-    private readonly headersFrom: number,
-  ) {}
-
-  get headers(): HttpHeader[] {
-    if (this.built === null) this.built = buildHeaders(this.text, this.headersFrom);
-    return this.built;
-  }
-
-  set headers(headers: HttpHeader[]) {
-    this.built = headers;
+    text: string,
+    headersFrom: number,
+  ) {
+    super(text, headersFrom);
   }
 
   toJSON(): ResponseHead {
