@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { isLiveCaptureAvailable } from '../../src/source/live/index.js';
 import { skipUnless } from '../support/paths.js';
 import { cliPath, type CliResult } from './run-cli.js';
+import { claimSubnetOctet } from '../support/subnet-claims.js';
 
 export const isRoot = process.getuid?.() === 0;
 /** Live CLI tests need root (to capture and to create test links) and the built addon. */
@@ -188,15 +189,22 @@ export class TestNetwork {
   }
 }
 
-/** A /30 subnet number for this test file's networks (10.213.<n>.0/30), distinct per process and `index`. */
 /**
  * A capture filter for the tests' own subnets: without -i live captures every Docker bridge, and other
  * tests (wrk bursts in test/e2e) may be flooding theirs at the same time.
  */
 export const OWN_TRAFFIC = ['net', '10.213.0.0/16'];
 
+const claimedSubnets = new Map<number, number>();
+
+/** The subnet number n of this test file's network `index` (10.213.n.0/30), claimed across parallel test processes. */
 export function subnetFor(index: number): number {
-  return ((process.pid % 60) * 4 + index) % 250;
+  let n = claimedSubnets.get(index);
+  if (n === undefined) {
+    n = claimSubnetOctet();
+    claimedSubnets.set(index, n);
+  }
+  return n;
 }
 
 /** Parsed --jsonl lines; a last line still being written (no newline yet) is left for later. */

@@ -9,6 +9,7 @@ import { timestampFromSeconds } from '../../src/containers/docker-time.js';
 import type { ContainerRef } from '../../src/model/container.js';
 import type { Timestamp } from '../../src/model/time.js';
 import { skipUnless } from '../support/paths.js';
+import { claimSubnetOctet } from '../support/subnet-claims.js';
 import {
   docker,
   hostToolMounts,
@@ -209,12 +210,10 @@ class PrivateDockerd {
     this.socket = join(dir, 'docker.sock');
   }
 
-  /** The default bridge, on a /24 of 10.213.0.0/16 that no route on this host covers yet. */
+  /** The default bridge, on a /24 of 10.213.0.0/16 claimed for this process (no other test uses it). */
   private makeBridge(): void {
     if (this.bridgeMade) return;
-    const routes = spawnSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).stdout;
-    let third = process.pid % 250;
-    while (routes.includes(`10.213.${third}.`)) third = (third + 1) % 250;
+    const third = claimSubnetOctet();
     const ip = (args: string[]) => {
       const result = spawnSync('ip', args, { encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr}`);
