@@ -5,7 +5,7 @@ import { createHttpHandlerFactory } from '../http/http-handler-factory.js';
 import type { Anomaly } from '../model/anomaly.js';
 import type { Resolver } from '../model/container.js';
 import type { Exchange } from '../model/exchange.js';
-import type { CaptureInterface, NameRecord } from '../model/frame.js';
+import type { CaptureInterface } from '../model/frame.js';
 import type { PipelineOptions } from '../model/options.js';
 import { Stats } from '../model/stats.js';
 import { Reassembler } from '../reassembly/reassembler.js';
@@ -14,14 +14,15 @@ import type { CaptureEvents } from '../source/capture-reader.js';
 import { InterfaceMerger } from '../source/interface-merger.js';
 
 /**
- * The composition of the offline stages: frames (merged into time order) → segments → streams → exchanges in request start
- * order. Synchronous from a frame to its exchanges; the caller owns the I/O at both ends.
+ * The composition of the stages, for files and live capture alike: frames (merged into time order) →
+ * segments (deduplicated across interfaces when asked) → streams → exchanges (named when a resolver is
+ * given) → in request start order or as they complete. Synchronous from a frame to its exchanges; the
+ * caller owns the I/O at both ends.
  */
 export interface Pipeline {
   readonly events: CaptureEvents;
   readonly stats: Stats;
   readonly interfaces: CaptureInterface[];
-  readonly nameRecords: NameRecord[];
   readonly warnings: Anomaly[];
   /** End of capture: open connections end as 'capture-end' and every held exchange is released. */
   finish(): void;
@@ -75,12 +76,10 @@ export function createPipeline(
     options.maxMergeFrames,
   );
   const interfaces: CaptureInterface[] = [];
-  const nameRecords: NameRecord[] = [];
   const warnings: Anomaly[] = [];
   return {
     stats,
     interfaces,
-    nameRecords,
     warnings,
     events: {
       frame(frame) {
@@ -91,9 +90,8 @@ export function createPipeline(
         merger.addInterface();
         dedupe?.interfaceOpened(info.id);
       },
-      nameRecord(record) {
-        nameRecords.push(record);
-      },
+      // Names carried by a capture are read in a pre-pass (read-containers.ts), not here.
+      nameRecord() {},
       warning(anomaly) {
         warnings.push(anomaly);
       },
