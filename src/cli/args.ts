@@ -19,6 +19,8 @@ export interface ReadArgs {
   by: 'container' | 'service';
   /** --threads for --summary of a regular file: a number or 'auto' (see parallel-summary.ts). */
   threads?: string;
+  /** --traces: request trees (the table), or trace fields on entries (--jsonl, --har), or their summary (--summary). */
+  traces: boolean;
   pipeline: PipelineOptions;
 }
 
@@ -88,6 +90,7 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
         ...sharedOptions,
         threads: { type: 'string' },
         containers: { type: 'string' },
+        traces: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -109,6 +112,7 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
     quiet: values.quiet ?? false,
     threads: values.threads,
     containers: values.containers,
+    traces: values.traces ?? false,
     by: parseBy(values.by),
     pipeline: parsePipelineOptions(values, defaultPipelineOptions),
   };

@@ -9,12 +9,18 @@ import { renderSummaryJson, renderSummaryTable, SummaryCollector } from '../sink
 import { TableSink } from '../sinks/table-sink.js';
 import { WritableTextOutput } from '../sinks/text-output.js';
 import type { ReadArgs } from './args.js';
+import { renderTraceSummary } from '../sinks/trace-tree.js';
+import { TraceAnnotator, TraceSummaryWriter, TraceTreeWriter } from './trace-outputs.js';
 import { hopscopeVersion } from './version.js';
 
 /** The sink a `read` writes to, chosen by its flags. */
 export interface ReadOutput {
   readonly text: WritableTextOutput;
-  write(exchange: Exchange): void;
+  /**
+   * Without --traces the caller passes kept (filtered) exchanges only; with --traces every exchange,
+   * `kept` saying whether the filter keeps it (trees need the calls that are not shown).
+   */
+  write(exchange: Exchange, kept?: boolean): void;
   /** After the last exchange: footers, summaries; then the stream is flushed (and closed if a file). */
   close(): Promise<void>;
 }
@@ -25,17 +31,28 @@ function openText(path: string): { text: WritableTextOutput; isFile: boolean } {
 }
 
 export function createReadOutput(args: ReadArgs): ReadOutput {
-  const convert = () =>
-    createEntryConverter({
+  const annotator = args.traces ? new TraceAnnotator() : undefined;
+  const convert = () => {
+    const plain = createEntryConverter({
       decodeBody,
       maxBody: args.pipeline.maxBody,
       redaction: args.redact ? { patterns: args.redactPatterns } : { enabled: false },
     });
+    return annotator === undefined ? plain : annotator.converter(plain);
+  };
+  // --jsonl/--har --traces: every exchange goes to the builder, the kept ones to the sink.
+  const traced = (write: (e: Exchange) => void) =>
+    annotator === undefined
+      ? write
+      : (e: Exchange, kept = true) => {
+          annotator.add(e);
+          if (kept) write(e);
+        };
   switch (args.output) {
     case 'jsonl': {
       const { text } = openText('-');
       const sink = new JsonlSink(text, convert());
-      return { text, write: (e) => sink.write(e), close: () => text.close(false) };
+      return { text, write: traced((e) => sink.write(e)), close: () => text.close(false) };
     }
     case 'har': {
       const { text, isFile } = openText(args.harPath ?? '-');
@@ -43,7 +60,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
       writer.startPage(args.input === '-' ? 'stdin' : basename(args.input));
       return {
         text,
-        write: (e) => writer.write(e),
+        write: traced((e) => writer.write(e)),
         close: async () => {
           writer.close();
           await text.close(isFile);
@@ -53,12 +70,18 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
     case 'summary': {
       const { text } = openText('-');
       const collector = new SummaryCollector({ by: args.by });
+      const traces = args.traces ? new TraceSummaryWriter() : undefined;
       return {
         text,
-        write: (e) => collector.add(e),
+        write: (e, kept = true) => {
+          if (kept) collector.add(e);
+          traces?.add(e, kept);
+        },
         close: async () => {
           const summary = collector.result();
-          text.write(args.json ? renderSummaryJson(summary) : renderSummaryTable(summary));
+          const trees = traces?.result();
+          if (args.json) text.write(trees === undefined ? renderSummaryJson(summary) : `${JSON.stringify({ ...summary, traces: trees }, null, 2)}\n`);
+          else text.write(renderSummaryTable(summary) + (trees === undefined ? '' : `\n${renderTraceSummary(trees).join('\n')}\n`));
           await text.close(false);
         },
       };
@@ -66,6 +89,17 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
     default: {
       const { text } = openText('-');
       const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+      if (args.traces) {
+        const trees = new TraceTreeWriter(text, color);
+        return {
+          text,
+          write: (e, kept = true) => trees.write(e, kept),
+          close: () => {
+            trees.finish();
+            return text.close(false);
+          },
+        };
+      }
       const sink = new TableSink(text, { color });
       return { text, write: (e) => sink.write(e), close: () => text.close(false) };
     }

@@ -32,7 +32,8 @@ export async function runRead(args: ReadArgs, run: ReadRunOptions = {}): Promise
     process.stderr.write('hopscope: warning: --no-redact exports credentials (Authorization, cookies, tokens) as captured\n');
   }
   const containers = await readContainerIntervals(args.input, args.containers);
-  if (args.output === 'summary' && args.input !== '-') {
+  // The trace summary links exchanges across connections: the sharded path cannot build it.
+  if (args.output === 'summary' && args.input !== '-' && !args.traces) {
     const threads = summaryThreads(run.threads ?? args.threads ?? process.env.HOPSCOPE_THREADS, await regularFileSize(args.input));
     if (threads > 1 && (await runReadParallel(args, threads, containers))) return 0;
   }
@@ -47,7 +48,8 @@ export async function runRead(args: ReadArgs, run: ReadRunOptions = {}): Promise
     pipelineOptions,
     (exchange) => {
       exchanges++;
-      if (keep(exchange)) output.write(exchange);
+      if (args.traces) output.write(exchange, keep(exchange));
+      else if (keep(exchange)) output.write(exchange);
     },
     { order, resolver: containers && timelineFromIntervals(containers) },
   );

@@ -5,7 +5,7 @@ import { OpenIndex } from './open-index.js';
 import { CallGraph } from './call-graph.js';
 import { chooseParent, type Choice } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
-import type { LinkVia, Trace, TraceCounts } from './trace-types.js';
+import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
 import { nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
 
 export interface TraceBuilderOptions {
@@ -113,7 +113,11 @@ export class TraceBuilder {
     return this.idHeaders;
   }
 
-  add(exchange: Exchange): void {
+  /**
+   * Returns the exchange's link (the same object its TraceNode carries). In 'start' order it is final on
+   * return, so a line can be annotated as it is written; in 'completion' order it is filled in later.
+   */
+  add(exchange: Exchange): TraceLink {
     this.baseSec ??= exchange.request.firstByte.sec;
     const ids = this.useIds ? propagatedIds(exchange.request.head.headers, this.extraIdHeaders) : NO_IDS;
     const item = workItem(exchange, ids, this.baseSec, this.maxParentNs);
@@ -121,11 +125,12 @@ export class TraceBuilder {
     if (!this.completionOrder) {
       this.process(item);
       this.closeTrees();
-      return;
+      return item.node.link;
     }
     if (item.end > this.watermark) this.watermark = item.end;
     this.pending.push(item);
     this.flushPending(this.watermark - this.maxParentNs);
+    return item.node.link;
   }
 
   /**
