@@ -37,6 +37,9 @@ Output (one of; the default is a table, one line per exchange):
   --summary             per client→server pair: counts, status classes, latency percentiles, bytes
   --json                with --summary: the summary as JSON
   --har <file|->        a HAR 1.2 file (credentials redacted; see --no-redact)
+  --traces              read: request trees across containers (by trace headers, else by timing): the
+                        table becomes one tree per root request, critical path marked; --jsonl/--har
+                        entries get _traceId, _parentId, _depth; --summary adds a section per root endpoint
 
 Options:
   --filter <expr>       keep matching exchanges, e.g. 'status>=500', 'server=users and latency>100ms'

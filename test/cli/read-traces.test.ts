@@ -99,3 +99,14 @@ test('read --summary --json --traces adds the trace summary to the JSON', async 
   assert.ok(parsed.traces.traces > 0);
   assert.ok(parsed.traces.roots.some((r) => r.endpoint === 'GET demo-gateway /api/profile'));
 });
+
+test('read --har - --traces: HAR entries carry the same trace fields', async () => {
+  const { code, stdout } = await runCli(['read', demo, '--har', '-', '--traces', '--quiet', ...names]);
+  assert.equal(code, 0);
+  const entries = (JSON.parse(stdout) as { log: { entries: TracedEntry[] } }).log.entries;
+  const ids = new Set(entries.map((e) => `${e.connection}#${e._connectionIndex}`));
+  assert.ok(entries.every((e) => typeof e._traceId === 'string' && typeof e._depth === 'number'));
+  const children = entries.filter((e) => e._parentId !== null);
+  assert.ok(children.length > 0);
+  for (const child of children) assert.ok(ids.has(child._parentId as string), `${child._parentId} missing`);
+});
