@@ -1,9 +1,9 @@
 import { HopscopeError } from '../model/errors.js';
 import { captureInterfaces, discoverCapturePlan } from '../source/docker-interfaces.js';
 import { loadAddon } from '../source/live/index.js';
-import { compileFilter, FilterSyntaxError, type ExchangePredicate } from '../store/filter.js';
 import { parseLiveArgs, type LiveArgs } from './live-args.js';
 import { NO_BRIDGES_MESSAGE, startLive, type LiveSession } from './live-session.js';
+import { compileUserFilter } from './user-filter.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -11,7 +11,7 @@ const log = (line: string): void => {
 
 /** `hopscope live`: captures until Ctrl-C/SIGTERM, then flushes and prints the summary line. Returns the exit code. */
 export async function runLive(args: LiveArgs): Promise<number> {
-  const keep = compileExchangeFilter(args.filter);
+  const keep = compileUserFilter(args.filter);
   if (args.output === 'har' && !args.redact) {
     log('hopscope: warning: --no-redact exports credentials (Authorization, cookies, tokens) as captured');
   }
@@ -77,14 +77,3 @@ async function runSession(session: LiveSession, args: LiveArgs): Promise<number>
   }
 }
 
-function compileExchangeFilter(expression: string | undefined): ExchangePredicate {
-  try {
-    return compileFilter(expression ?? '');
-  } catch (error) {
-    if (error instanceof FilterSyntaxError) {
-      const pointer = `${' '.repeat(error.position)}^`;
-      throw new HopscopeError('usage', `--filter: ${error.message}\n  ${expression}\n  ${pointer}`);
-    }
-    throw error;
-  }
-}

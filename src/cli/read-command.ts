@@ -3,7 +3,6 @@ import { isSupportedLinkType } from '../decode/link-types.js';
 import type { CaptureInterface } from '../model/frame.js';
 import { HopscopeError } from '../model/errors.js';
 import { readCapture } from '../source/read-capture.js';
-import { compileFilter, FilterSyntaxError } from '../store/filter.js';
 import type { ReadArgs } from './args.js';
 import { createReadOutput } from './outputs.js';
 import { readContainerIntervals } from './read-containers.js';
@@ -14,6 +13,7 @@ import { WritableTextOutput } from '../sinks/text-output.js';
 import { runParallelSummary, summaryThreads } from './parallel-summary.js';
 import { createPipeline } from './pipeline.js';
 import { ProgressBar } from './progress.js';
+import { compileUserFilter } from './user-filter.js';
 
 /** How a `read` runs, apart from what it reads and writes. */
 export interface ReadRunOptions {
@@ -115,14 +115,3 @@ function checkLinkTypes(input: string, interfaces: CaptureInterface[]): void {
   }
 }
 
-function compileUserFilter(expression: string | undefined) {
-  try {
-    return compileFilter(expression ?? '');
-  } catch (error) {
-    if (error instanceof FilterSyntaxError) {
-      const pointer = `${' '.repeat(error.position)}^`;
-      throw new HopscopeError('usage', `--filter: ${error.message}\n  ${expression}\n  ${pointer}`);
-    }
-    throw error;
-  }
-}

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Direction, EndReason } from '../../src/model/connection.js';
 import { bytes, connectionInfo, Harness, ts } from './support/recording-sink.js';
+import { mulberry32 as prng } from '../support/mulberry32.js';
 
-/** Small deterministic PRNG so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID_CLIENT =
   'GET / HTTP/1.1\r\nHost: a\r\n\r\n' +

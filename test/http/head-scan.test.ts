@@ -4,6 +4,7 @@ import { findHeadEnd, latin1 } from '../../src/http/bytes.js';
 import { HeadFacts, parseRequestHead, parseResponseHead } from '../../src/http/head-parser.js';
 import { parseHeaderLines } from '../../src/http/header-lines.js';
 import { bytes, Harness } from './support/recording-sink.js';
+import { mulberry32 as prng } from '../support/mulberry32.js';
 
 /**
  * The hot path finds a head's framing facts in one scan and builds HttpHeader[] only when asked
@@ -11,17 +12,6 @@ import { bytes, Harness } from './support/recording-sink.js';
  * and pin the head objects' behaviour as plain RequestHead/ResponseHead values.
  */
 
-/** Small deterministic PRNG so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * What findHeadEnd promises: the end of the first CRLFCRLF when there is one (the head parser then
