@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HopscopeError } from '../model/errors.js';
 import { defaultPipelineOptions, type PipelineOptions } from '../model/options.js';
 
@@ -79,24 +79,23 @@ export function parsePipelineOptions(values: SharedValues, base: PipelineOptions
   return pipeline;
 }
 
-/** Parses the options of `read` (and of `demo`, whose input is fixed). */
-export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
-  let parsed;
+/** node:util parseArgs with its errors as usage errors. */
+export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...sharedOptions,
-        threads: { type: 'string' },
-        containers: { type: 'string' },
-        traces: { type: 'boolean' },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true as const, options, strict: true as const });
   } catch (error) {
     throw new HopscopeError('usage', `${(error as Error).message} (see hopscope --help)`);
   }
-  const { values, positionals } = parsed;
+}
+
+/** Parses the options of `read` (and of `demo`, whose input is fixed). */
+export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
+  const { values, positionals } = parseCommandLine(argv, {
+    ...sharedOptions,
+    threads: { type: 'string' },
+    containers: { type: 'string' },
+    traces: { type: 'boolean' },
+  });
   const input = fixedInput ?? positionals[0];
   if (input === undefined) throw new HopscopeError('usage', 'read needs a capture file, or - for stdin (see hopscope --help)');
   if (positionals.length > (fixedInput ? 0 : 1)) {

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { HopscopeError } from '../model/errors.js';
 import { defaultPipelineOptions, type PipelineOptions } from '../model/options.js';
-import { parseBy, parseOutputChoice, parsePipelineOptions, parsePositive, parseSize, sharedOptions, type OutputMode } from './args.js';
+import { parseBy, parseCommandLine, parseOutputChoice, parsePipelineOptions, parsePositive, parseSize, sharedOptions, type OutputMode } from './args.js';
 
 /** Live capture merges interfaces within a short window: devices deliver batches every ~20 ms. */
 export const LIVE_MERGE_WINDOW_SECONDS = 0.2;
@@ -34,24 +33,14 @@ export interface LiveArgs {
 
 /** Parses the options of `hopscope live`. */
 export function parseLiveArgs(argv: string[]): LiveArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...sharedOptions,
-        interface: { type: 'string', short: 'i', multiple: true },
-        write: { type: 'string', short: 'w' },
-        'merge-window': { type: 'string' },
-        'buffer-size': { type: 'string' },
-        'no-containers': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new HopscopeError('usage', `${(error as Error).message} (see hopscope --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    ...sharedOptions,
+    interface: { type: 'string', short: 'i', multiple: true },
+    write: { type: 'string', short: 'w' },
+    'merge-window': { type: 'string' },
+    'buffer-size': { type: 'string' },
+    'no-containers': { type: 'boolean' },
+  });
   const { output, json } = parseOutputChoice(values);
   if (values.write === '-') throw new HopscopeError('usage', '-w needs a file name (stdout carries the exchanges)');
   if (values.write !== undefined && values.write === values.har) throw new HopscopeError('usage', '-w and --har need different files');

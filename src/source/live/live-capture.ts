@@ -3,7 +3,7 @@ import type { CaptureInterface, Frame } from '../../model/frame.js';
 import { parseBatch } from './batch-parser.js';
 import { liveError } from './live-errors.js';
 import { loadAddon } from './load-addon.js';
-import { EVENT_BATCH, EVENT_DEVICE_CLOSED, type NativeCapture, type NativeDeviceInfo } from './native-addon.js';
+import { EVENT_BATCH, EVENT_DEVICE_CLOSED, type NativeCapture, type NativeDeviceCounters, type NativeDeviceInfo } from './native-addon.js';
 
 export interface LiveCaptureOptions {
   /** Devices to open now (more can be added later with addDevice). May be empty. */
@@ -56,26 +56,17 @@ export interface LiveInterface extends CaptureInterface {
   warning?: string;
 }
 
-export interface DeviceStats {
+/**
+ * One device's counters. From the addon (NativeDeviceCounters): `received`, `kernelDrops`,
+ * `interfaceDrops` are pcap_stats ps_recv / ps_drop / ps_ifdrop (meaningless when `kernelStats` is
+ * false; on `lo` each packet is received twice), `captured` the packets the capture thread batched,
+ * `queueDrops` those dropped in user space because maxQueuedBytes of batches were waiting for
+ * JavaScript, `closedReason` 'removed', 'stopped' or libpcap's error text once closed. Added here:
+ * the stable `interfaceId` and `delivered`, the frames handed to events.frames.
+ */
+export interface DeviceStats extends NativeDeviceCounters {
   interfaceId: number;
-  name: string;
-  open: boolean;
-  /** Set once closed: 'removed', 'stopped', or libpcap's error text. */
-  closedReason?: string;
-  /** Whether pcap_stats answered (false: the three kernel counters below mean nothing). */
-  kernelStats: boolean;
-  /** pcap_stats ps_recv: packets the kernel's socket saw (on `lo` each packet counts twice). */
-  received: number;
-  /** pcap_stats ps_drop: dropped because the kernel buffer was full. */
-  kernelDrops: number;
-  /** pcap_stats ps_ifdrop: dropped by the interface or its driver. */
-  interfaceDrops: number;
-  /** Packets the capture thread put into batches. */
-  captured: number;
-  /** Frames handed to events.frames. */
   delivered: number;
-  /** Packets dropped in user space because maxQueuedBytes of batches were waiting for JavaScript. */
-  queueDrops: number;
 }
 
 export interface LiveCapture {

@@ -40,7 +40,9 @@ export interface NativeDeviceInfo {
   warning?: string;
 }
 
-export interface NativeDeviceStats extends NativeDeviceInfo {
+/** One device's counters as the addon reports them (documented on DeviceStats in live-capture.ts). */
+export interface NativeDeviceCounters {
+  name: string;
   open: boolean;
   closedReason?: string;
   kernelStats: boolean;
@@ -50,6 +52,8 @@ export interface NativeDeviceStats extends NativeDeviceInfo {
   captured: number;
   queueDrops: number;
 }
+
+export interface NativeDeviceStats extends NativeDeviceInfo, NativeDeviceCounters {}
 
 export interface NativeCapture {
   /** Throws an Error with `code` ('permission' | 'no-such-device' | 'bad-filter' | 'capture-failed'). */
