@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { timestampFromSeconds } from '../../src/containers/docker-time.js';
 import type { ContainerRef } from '../../src/model/container.js';
 import type { Timestamp } from '../../src/model/time.js';
 import { skipUnless } from '../support/paths.js';
-import { claimSubnetOctet } from '../support/subnet-claims.js';
+import { PrivateDockerd } from '../e2e/testbed/private-dockerd.js';
 import {
   docker,
   hostToolMounts,
@@ -194,98 +194,6 @@ describe('DockerResolver with the host dockerd', { skip, timeout: 180_000 }, () 
   });
 });
 
-/**
- * A second dockerd owned by this test (own socket, data, exec root and pid file, no iptables), so killing
- * and restarting it disturbs no other test using the host's daemon. Its default bridge is one this test
- * creates: never --bridge=none, with which dockerd deletes the host's docker0 at startup.
- */
-class PrivateDockerd {
-  readonly socket: string;
-  /** Linux interface names are at most 15 characters. */
-  readonly bridge = `hsd${process.pid % 100_000}`;
-  private pid = 0;
-  private bridgeMade = false;
-
-  constructor(readonly dir: string) {
-    this.socket = join(dir, 'docker.sock');
-  }
-
-  /** The default bridge, on a /24 of 10.213.0.0/16 claimed for this process (no other test uses it). */
-  private makeBridge(): void {
-    if (this.bridgeMade) return;
-    const third = claimSubnetOctet();
-    const ip = (args: string[]) => {
-      const result = spawnSync('ip', args, { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr}`);
-    };
-    ip(['link', 'add', this.bridge, 'type', 'bridge']);
-    this.bridgeMade = true;
-    ip(['addr', 'add', `10.213.${third}.1/24`, 'dev', this.bridge]);
-    ip(['link', 'set', this.bridge, 'up']);
-  }
-
-  removeBridge(): void {
-    if (this.bridgeMade) spawnSync('ip', ['link', 'del', this.bridge]);
-    this.bridgeMade = false;
-  }
-
-  private args(): string[] {
-    return [
-      '--host', `unix://${this.socket}`,
-      '--data-root', join(this.dir, 'data'),
-      '--exec-root', join(this.dir, 'exec'),
-      '--pidfile', join(this.dir, 'docker.pid'),
-      '--bridge', this.bridge, '--iptables=false', '--ip6tables=false', '--ip-forward=false', '--ip-masq=false',
-    ];
-  }
-
-  async start(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true });
-    this.makeBridge();
-    const log = openSync(join(this.dir, 'dockerd.log'), 'a');
-    const child = spawn('dockerd', this.args(), { detached: true, stdio: ['ignore', log, log] });
-    closeSync(log);
-    child.unref();
-    this.pid = child.pid ?? 0;
-    await waitFor('the private dockerd', () => this.answers() || undefined, 60_000).catch((error: Error) => {
-      throw new Error(`${error.message}; log: ${readFileSync(join(this.dir, 'dockerd.log'), 'utf8').slice(-800)}`);
-    });
-  }
-
-  answers(): boolean {
-    return spawnSync('docker', ['-H', `unix://${this.socket}`, 'version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 5000 }).status === 0;
-  }
-
-  cli(args: string[], input?: Buffer): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = execFile('docker', ['-H', `unix://${this.socket}`, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`docker ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout.trim()),
-      );
-      child.stdin?.end(input);
-    });
-  }
-
-  /** SIGTERM and wait until the process is gone (it removes its socket and pid file). */
-  async stop(): Promise<void> {
-    if (this.pid === 0) return;
-    const pid = this.pid;
-    this.pid = 0;
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    await waitFor('the private dockerd to exit', () => {
-      try {
-        process.kill(pid, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 60_000);
-  }
-}
-
 describe('DockerResolver across a dockerd restart', { skip, timeout: 240_000 }, () => {
   let testbed: Testbed;
   let daemon: PrivateDockerd;
@@ -293,7 +201,8 @@ describe('DockerResolver across a dockerd restart', { skip, timeout: 240_000 }, 
 
   before(async () => {
     testbed = await Testbed.start();
-    daemon = new PrivateDockerd(mkdtempSync(join(tmpdir(), 'hopscope-dockerd-')));
+    // Without live-restore: stopping the daemon stops its containers, whose addresses must then be released.
+    daemon = new PrivateDockerd(mkdtempSync(join(tmpdir(), 'hopscope-dockerd-')), { liveRestore: false });
     await daemon.start();
     const image = await new Promise<Buffer>((resolve, reject) =>
       execFile('docker', ['save', testbed.image], { encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
@@ -310,9 +219,8 @@ describe('DockerResolver across a dockerd restart', { skip, timeout: 240_000 }, 
         if (ids.length > 0) await daemon.cli(['rm', '-f', ...ids]);
         await daemon.cli(['network', 'rm', 'privnet']).catch(() => undefined);
       }
-      await daemon.stop();
-      daemon.removeBridge();
-      rmSync(daemon.dir, { recursive: true, force: true });
+      await daemon.kill('SIGTERM');
+      daemon.cleanup();
     }
   });
 
@@ -331,7 +239,7 @@ describe('DockerResolver across a dockerd restart', { skip, timeout: 240_000 }, 
     const whileOne = now();
 
     const down = nextStatus(r, (s) => s.state === 'reconnecting');
-    await daemon.stop();
+    await daemon.kill('SIGTERM');
     const status = await down;
     assert.match(status.text, /^reconnecting: /);
     // Lookups keep working from what is known while the daemon is away.

@@ -25,3 +25,14 @@ export async function waitForTcp(host: string, port: number, timeoutMs = 10_000)
   }
   throw new TestbedError('timeout', `nothing answered on ${host}:${port} within ${timeoutMs} ms`);
 }
+
+/** Polls `probe` every 50 ms until it gives a value (not undefined/false); `detail` is added to the timeout message. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000, detail: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail() ? `: ${detail()}` : ''}`);
+    await sleep(50);
+  }
+}
