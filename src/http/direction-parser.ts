@@ -167,6 +167,15 @@ export class DirectionParser {
     this.carryLen = 0;
   }
 
+  /** Body bytes of a known length (a Content-Length body or one chunk): takes up to `remaining`. */
+  private sizedBytes(bytes: Uint8Array, pos: number, ts: Timestamp): number {
+    const n = Math.min(bytes.length - pos, this.remaining);
+    this.body.append(bytes, pos, pos + n);
+    this.remaining -= n;
+    this.lastTs = ts;
+    return pos + n;
+  }
+
   data(bytes: Uint8Array, ts: Timestamp): void {
     let pos = 0;
     const end = bytes.length;
@@ -178,27 +187,17 @@ export class DirectionParser {
         case S_HEAD:
           pos = this.head(bytes, pos, ts);
           break;
-        case S_SIZED: {
-          const n = end - pos < this.remaining ? end - pos : this.remaining;
-          this.body.append(bytes, pos, pos + n);
-          pos += n;
-          this.remaining -= n;
-          this.lastTs = ts;
+        case S_SIZED:
+          pos = this.sizedBytes(bytes, pos, ts);
           if (this.remaining === 0) this.finish('');
           break;
-        }
         case S_CHUNK_SIZE:
           pos = this.chunkSize(bytes, pos, ts);
           break;
-        case S_CHUNK_DATA: {
-          const n = end - pos < this.remaining ? end - pos : this.remaining;
-          this.body.append(bytes, pos, pos + n);
-          pos += n;
-          this.remaining -= n;
-          this.lastTs = ts;
+        case S_CHUNK_DATA:
+          pos = this.sizedBytes(bytes, pos, ts);
           if (this.remaining === 0) this.state = S_CHUNK_END;
           break;
-        }
         case S_CHUNK_END:
           pos = this.chunkEnd(bytes, pos, ts);
           break;
