@@ -1,4 +1,3 @@
-import { labelOutside } from '../containers/attach.js';
 import { DockerResolver, type DockerResolverOptions, type DockerResolverStatus } from '../containers/docker-resolver.js';
 import type { Exchange } from '../model/exchange.js';
 import { NamingHold, type NamingHoldOptions } from './live-naming-hold.js';
@@ -61,9 +60,7 @@ export class LiveNaming {
   sink(next: (exchange: Exchange) => void): (exchange: Exchange) => void {
     const resolver = this.resolver;
     const active = () => resolver.status.state === 'connected' || resolver.status.state === 'connecting';
-    // Connected, Docker knows every container: an address none owns is outside the Docker networks.
-    const label = (exchange: Exchange) => next(resolver.status.state === 'connected' ? labelOutside(exchange) : exchange);
-    const hold = new NamingHold(resolver, active, label, this.options.hold);
+    const hold = new NamingHold(resolver, active, next, this.options.hold);
     this.hold = hold;
     return (exchange) => hold.push(exchange);
   }

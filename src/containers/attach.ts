@@ -29,13 +29,3 @@ export function namingSink(resolver: Resolver, next: ExchangeSink): ExchangeSink
   };
 }
 
-/**
- * Labels the ends no container owns as outside the Docker networks ({ kind: 'external', name: ip }).
- * Only for a resolver that knows every container right now (live, connected to Docker): elsewhere an
- * unknown address may be a container nobody told us about, and stays unnamed.
- */
-export function labelOutside(exchange: Exchange): Exchange {
-  exchange.clientContainer ??= { kind: 'external', name: exchange.connection.client.ip };
-  exchange.serverContainer ??= { kind: 'external', name: exchange.connection.server.ip };
-  return exchange;
-}

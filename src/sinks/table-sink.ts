@@ -103,11 +103,8 @@ export function tableHeader(options: TableOptions = {}): string {
 export function formatTableRow(exchange: Exchange, options: TableOptions = {}): string {
   const { request, response, connection } = exchange;
   const pathWidth = options.pathWidth ?? 40;
-  // An end outside the Docker networks is best told by its address (and the client by its port).
-  const clientRef = exchange.clientContainer?.kind === 'external' ? undefined : exchange.clientContainer;
-  const serverRef = exchange.serverContainer?.kind === 'external' ? undefined : exchange.serverContainer;
-  const client = clientRef?.name ?? address(connection.client);
-  const server = serverRef !== undefined ? `${serverRef.name}:${connection.server.port}` : address(connection.server);
+  const client = exchange.clientContainer?.name ?? address(connection.client);
+  const server = exchange.serverContainer !== undefined ? `${exchange.serverContainer.name}:${connection.server.port}` : address(connection.server);
   const complete = exchange.termination === 'complete';
   const status = response === undefined ? `— ${exchange.termination}` : complete ? `${response.head.status}` : `${response.head.status} ${exchange.termination}`;
   const latency = exchangeLatencyMs(exchange);
