@@ -27,6 +27,8 @@ export interface LiveArgs {
   containers: boolean;
   /** --by with --summary: rows per container pair (default) or compose service pair. */
   by: 'container' | 'service';
+  /** --traces: request trees (the table), trace fields on entries (--jsonl, --har), or their summary (--summary). */
+  traces: boolean;
   pipeline: PipelineOptions;
 }
 
@@ -40,6 +42,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
     'merge-window': { type: 'string' },
     'buffer-size': { type: 'string' },
     'no-containers': { type: 'boolean' },
+    traces: { type: 'boolean' },
   });
   const { output, json } = parseOutputChoice(values);
   if (values.write === '-') throw new HopscopeError('usage', '-w needs a file name (stdout carries the exchanges)');
@@ -71,6 +74,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
     quiet: values.quiet ?? false,
     containers: !values['no-containers'],
     by: parseBy(values.by),
+    traces: values.traces ?? false,
     pipeline,
   };
 }
