@@ -2,7 +2,7 @@ import { HopscopeError } from '../model/errors.js';
 import { captureInterfaces, discoverCapturePlan } from '../source/docker-interfaces.js';
 import { loadAddon } from '../source/live/index.js';
 import { parseLiveArgs, type LiveArgs } from './live-args.js';
-import { NO_BRIDGES_MESSAGE, startLive, type LiveSession } from './live-session.js';
+import { NO_BRIDGES_MESSAGE, startLive, type LiveSession, type LiveSessionOptions } from './live-session.js';
 import { compileUserFilter } from './user-filter.js';
 
 const log = (line: string): void => {
@@ -24,28 +24,35 @@ export async function runLive(args: LiveArgs): Promise<number> {
  * permission, no Docker bridges). Any other failure is reported as usual.
  */
 export async function runDefault(runDemo: () => Promise<number>): Promise<number> {
-  const fallBack = (reason: string): Promise<number> => {
-    log(`hopscope: ${reason}; showing the bundled demo capture instead (hopscope read FILE analyses your own)`);
+  const started = await startDefaultLive({ log });
+  if ('reason' in started) {
+    log(`hopscope: ${started.reason}; showing the bundled demo capture instead (hopscope read FILE analyses your own)`);
     return runDemo();
-  };
+  }
+  return runSession(started.session, started.args);
+}
+
+/**
+ * Live capture on every Docker bridge, or the reason it cannot run here (addon not built, no
+ * permission, no Docker bridges) for the caller to fall back on the demo. Other failures throw.
+ */
+export async function startDefaultLive(options: LiveSessionOptions): Promise<{ session: LiveSession; args: LiveArgs } | { reason: string }> {
   try {
     loadAddon();
   } catch (error) {
-    if (error instanceof HopscopeError) return fallBack(error.message);
+    if (error instanceof HopscopeError) return { reason: error.message };
     throw error;
   }
-  if (captureInterfaces(await discoverCapturePlan()).length === 0) return fallBack(NO_BRIDGES_MESSAGE);
+  if (captureInterfaces(await discoverCapturePlan()).length === 0) return { reason: NO_BRIDGES_MESSAGE };
   const args = parseLiveArgs([]);
-  let session: LiveSession;
   try {
-    session = await startLive(args, () => true, { log });
+    return { session: await startLive(args, () => true, options), args };
   } catch (error) {
     if (error instanceof HopscopeError && (error.code === 'permission' || error.code === 'no-such-device' || error.code === 'live-unavailable')) {
-      return fallBack(error.message);
+      return { reason: error.message };
     }
     throw error;
   }
-  return runSession(session, args);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DockerResolverStatus } from '../containers/docker-resolver.js';
 import { HopscopeError } from '../model/errors.js';
 import type { Exchange } from '../model/exchange.js';
 import type { Frame } from '../model/frame.js';
@@ -39,6 +40,24 @@ export interface LiveSessionOptions {
   watchIntervalMs?: number;
   /** The Docker API for container names (DOCKER_HOST form); default DOCKER_HOST, else /var/run/docker.sock. */
   dockerHost?: string;
+  /**
+   * The terminal UI: every exchange (named, unfiltered: the UI filters) goes here instead of to an
+   * output, with its bodies kept up to the pipeline's maxBody (the UI's store bounds them).
+   */
+  deliver?: (exchange: Exchange) => void;
+}
+
+/** What a running live session can tell its status line. */
+export interface LiveSnapshot {
+  /** Counters of every device of the run (kernel counters read now). */
+  devices: DeviceStats[];
+  /** Devices open now. */
+  open: string[];
+  /** Container naming (undefined with --no-containers). */
+  resolver: DockerResolverStatus | undefined;
+  exchanges: number;
+  /** run() has finished. */
+  finished: boolean;
 }
 
 /** The line printed when a live capture ends. */
@@ -109,7 +128,8 @@ async function openSession(args: LiveArgs, keep: ExchangePredicate, options: Liv
 export class LiveSession {
   private readonly capture: LiveCapture;
   private readonly pipeline: Pipeline;
-  private readonly output: LiveOutput;
+  /** Undefined when exchanges go to options.deliver (the UI). */
+  private readonly output: LiveOutput | undefined;
   private readonly recorder: LiveRecorder | undefined;
   /** Names of devices open now (a closed one leaves on its deviceClosed event or on removal). */
   private readonly open = new Set<string>();
@@ -138,12 +158,15 @@ export class LiveSession {
     private readonly watcher: InterfaceWatcher | undefined,
     private readonly naming: LiveNaming | undefined,
   ) {
-    const showsBodies = args.output === 'jsonl' || args.output === 'har';
+    const ui = options.deliver;
+    const showsBodies = ui !== undefined || args.output === 'jsonl' || args.output === 'har';
     const pipelineOptions = showsBodies ? args.pipeline : { ...args.pipeline, maxBody: 0 };
     let output: LiveOutput | undefined;
     const deliver = (exchange: Exchange): void => {
       this.exchanges++;
-      if (keep(exchange)) output!.write(exchange);
+      if (ui !== undefined) ui(exchange);
+      // Every exchange, with whether --filter keeps it: with --traces the others still link their calls.
+      else output!.write(exchange, keep(exchange));
     };
     // Named in the pipeline as each exchange completes; one still unnamed waits a moment for Docker's
     // events (the filter may select by name, so it comes after).
@@ -173,7 +196,7 @@ export class LiveSession {
     try {
       if (tolerant) this.openBridges(devices);
       this.recorder = args.writePath === undefined ? undefined : new LiveRecorder(args.writePath, args.captureFilter, `hopscope ${hopscopeVersion()}`);
-      this.output = output = createLiveOutput(args);
+      this.output = output = ui === undefined ? createLiveOutput(args) : undefined;
     } catch (error) {
       void this.capture.stop();
       throw error;
@@ -226,6 +249,17 @@ export class LiveSession {
     return [...this.open];
   }
 
+  /** Counters for a status line; cheap enough for a few calls a second. */
+  snapshot(): LiveSnapshot {
+    return {
+      devices: this.capture.stats(),
+      open: [...this.open],
+      resolver: this.naming?.resolver.status,
+      exchanges: this.exchanges,
+      finished: this.finished,
+    };
+  }
+
   /** Ends the capture (Ctrl-C, SIGTERM, a test): run() then flushes everything and returns. */
   stop(): void {
     this.requestStop();
@@ -251,7 +285,7 @@ export class LiveSession {
     const devices = this.capture.stats();
     let outputError: unknown;
     try {
-      await this.output.close();
+      await this.output?.close();
     } catch (error) {
       outputError = error;
     }
@@ -265,7 +299,7 @@ export class LiveSession {
     log(liveSummaryLine(devices, this.exchanges));
     const duplicates = this.pipeline.stats.get('capture.duplicate');
     if (duplicates > 0) log(`hopscope: ${duplicates} packets were seen on two interfaces and counted once`);
-    if (this.output.dropped > 0) {
+    if (this.output !== undefined && this.output.dropped > 0) {
       log(`hopscope: warning: ${this.output.dropped} exchanges were not written: the output could not keep up (capture and the summary are complete)`);
     }
     if (this.recorder !== undefined && this.recorder.dropped > 0) {

@@ -104,7 +104,7 @@ async function runReadParallel(args: ReadArgs, threads: number, containers: Time
 }
 
 /** One link type that hopscope cannot decode means nothing in the file could be read: say so. */
-function checkLinkTypes(input: string, interfaces: CaptureInterface[]): void {
+export function checkLinkTypes(input: string, interfaces: CaptureInterface[]): void {
   if (interfaces.length > 0 && !interfaces.some((i) => isSupportedLinkType(i.linkType))) {
     const label = input === '-' ? 'stdin' : input;
     const types = [...new Set(interfaces.map((i) => i.linkType))].join(', ');
