@@ -22,6 +22,8 @@ function headerValue(exchange: Exchange, name: string): string | undefined {
 /** Names an end of the exchange by everything a user may type for it: container, service, address. */
 function endNames(ip: string, port: number, container: Exchange['clientContainer']): string[] {
   const names = [ip, `${ip}:${port}`];
+  // An IPv6 address with a port is written [addr]:port, as the trees and the containers view name it.
+  if (ip.includes(':')) names.push(`[${ip}]:${port}`);
   if (container) {
     names.push(container.name);
     if (container.composeService) names.push(container.composeService);
