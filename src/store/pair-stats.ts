@@ -52,7 +52,11 @@ export function nearestRank(sorted: ArrayLike<number>, p: number): number | unde
   return sorted[Math.min(rank, sorted.length) - 1];
 }
 
-/** Per client→server pair (ends named as trees and summaries name them), sorted descending by `sort`. */
+/**
+ * Per client→server pair (ends named as trees and summaries name them), sorted descending by `sort`.
+ * One pass over the visible exchanges (~30 ms for 50k): a view calls it when `store.version` or the
+ * sort changed, not on every render.
+ */
 export function pairStats(store: ExchangeStore, sort: PairSortKey): PairStats[] {
   const pairs = new Map<string, PairAccumulator>();
   let first: Timestamp | undefined;
