@@ -29,7 +29,8 @@ function escapeControl(ch: string): string {
   return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
-function printable(text: string): string {
+/** Control characters from traffic as \xNN, so captured text cannot drive the terminal. */
+export function printable(text: string): string {
   return HAS_CONTROL.test(text) ? text.replace(CONTROL, escapeControl) : text;
 }
 
@@ -42,7 +43,8 @@ export function fitMiddle(text: string, width: number): string {
   return `${text.slice(0, head)}…${tail > 0 ? text.slice(text.length - tail) : ''}`;
 }
 
-function fitEnd(text: string, width: number): string {
+/** Pads or shortens to exactly `width` characters, eliding at the end. */
+export function fitEnd(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
 }
 

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { createPipeline } from '../../src/cli/pipeline.js';
+import { readContainerIntervals } from '../../src/cli/read-containers.js';
+import { timelineFromIntervals } from '../../src/containers/ledger.js';
+import type { Exchange } from '../../src/model/exchange.js';
+import { defaultPipelineOptions, type PipelineOptions } from '../../src/model/options.js';
+import { readCapture } from '../../src/source/read-capture.js';
+import { ExchangeStore, type StoreLimits } from '../../src/store/exchange-store.js';
+import type { TuiStatus } from '../../src/tui/status.js';
+import { ownCaptures } from '../support/paths.js';
+
+export const demoCapture = resolve(ownCaptures, 'demo.pcapng');
+export const demoContainers = resolve(ownCaptures, 'demo.containers.json');
+
+/** The exchanges of a capture as `hopscope read` finds them, named from a containers file when given. */
+export async function captureExchanges(path: string, options: { containers?: string; pipeline?: Partial<PipelineOptions> } = {}): Promise<Exchange[]> {
+  const intervals = await readContainerIntervals(path, options.containers);
+  const exchanges: Exchange[] = [];
+  const pipeline = createPipeline({ ...defaultPipelineOptions, ...options.pipeline }, (e) => exchanges.push(e), {
+    order: 'start',
+    resolver: intervals && timelineFromIntervals(intervals),
+  });
+  await readCapture(path, pipeline.events, pipeline.stats);
+  pipeline.finish();
+  return exchanges;
+}
+
+export function storeOf(exchanges: Exchange[], limits: Partial<StoreLimits> = {}): ExchangeStore {
+  const store = new ExchangeStore(limits);
+  for (const exchange of exchanges) store.add(exchange);
+  return store;
+}
+
+/** The demo capture with container names, in a store. */
+export async function demoStore(limits: Partial<StoreLimits> = {}): Promise<ExchangeStore> {
+  return storeOf(await captureExchanges(demoCapture, { containers: demoContainers }), limits);
+}
+
+export const fileStatus: TuiStatus = {
+  source: 'file demo.pcapng',
+  interfaces: [],
+  packets: 1234,
+  kernelDrops: 0,
+  queueDrops: 0,
+  resolver: 'capture names',
+  finished: true,
+};
+
+/** Key sequences as a terminal sends them. */
+export const KEY = {
+  up: '\x1b[A',
+  down: '\x1b[B',
+  pageUp: '\x1b[5~',
+  pageDown: '\x1b[6~',
+  home: '\x1b[H',
+  end: '\x1b[F',
+  enter: '\r',
+  escape: '\x1b',
+  tab: '\t',
+  backspace: '\x7f',
+} as const;
+
+/**
+ * Waits past the App's render throttle (100 ms) and Ink's own frame pacing, so that lastFrame()
+ * shows the effect of the keys just sent. Not a timing assertion: only a wait long enough.
+ */
+export function settle(ms = 160): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+interface TestStdin {
+  write(data: string): void;
+}
+
+/** Sends keys one at a time (a terminal sends each key press as its own read), settling after each. */
+export async function press(stdin: TestStdin, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    stdin.write(key);
+    await settle(40);
+  }
+  await settle();
+}
+
+export function plain(frame: string | undefined): string {
+  return stripVTControlCharacters(frame ?? '');
+}
+
+export function plainLines(frame: string | undefined): string[] {
+  return plain(frame).split('\n');
+}
+
+/** ink-testing-library's stdout reports 100 columns and no rows; tests set a size and announce it. */
+export function resize(stdout: NodeJS.EventEmitter, columns: number, rows: number): void {
+  Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
+  Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
+  stdout.emit('resize');
+}
