@@ -44,6 +44,8 @@ export interface HopServiceConfig {
   name: string;
   port?: number;
   routes: HopRoute[];
+  /** Read and send traceparent and x-request-id under these prefixed names (logged as usual): no trace headers on the wire. */
+  headerPrefix?: string;
 }
 
 export interface ClientRequest {
@@ -63,6 +65,8 @@ export interface ClientLoopConfig {
   newConnectionEvery?: number;
   /** Default true: send a W3C traceparent with each request. */
   traceparent?: boolean;
+  /** Send x-request-id and traceparent under these prefixed names (logged as usual). */
+  headerPrefix?: string;
   /** Cycled through, request i uses requests[i % length]. */
   requests: ClientRequest[];
 }

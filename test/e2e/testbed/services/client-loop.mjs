@@ -3,9 +3,10 @@
 // line at the end. Plain JavaScript, run by the host's node inside a container.
 //
 // Configuration, either
-//   CLIENT_CONFIG = JSON { name?, count, intervalMs?, newConnectionEvery?, traceparent?, requests: [Req] }
+//   CLIENT_CONFIG = JSON { name?, count, intervalMs?, newConnectionEvery?, traceparent?, headerPrefix?, requests: [Req] }
 //   or URL="url1,url2" (cycled), COUNT, INTERVAL_MS, NEW_CONNECTION_EVERY.
 // Req = { url, method?: "GET", headers?: {}, body?: any (sent as JSON), gzip?: boolean (accept gzip) }
+// headerPrefix (default none) sends x-request-id and traceparent under prefixed names (logged as usual).
 // Requests share one keep-alive connection per server; every newConnectionEvery-th request instead opens a
 // new connection and sends Connection: close. Exit code 0 when every request got an HTTP answer, 1 when a
 // request failed at the network level.
@@ -33,10 +34,11 @@ function once(i, spec, fresh) {
   const started = Date.now();
   const method = spec.method ?? 'GET';
   const sent = { 'x-request-id': `${name}-${i}`, traceparent: null };
-  const headers = { ...(spec.headers ?? {}), 'x-request-id': sent['x-request-id'] };
+  const p = config.headerPrefix ?? '';
+  const headers = { ...(spec.headers ?? {}), [`${p}x-request-id`]: sent['x-request-id'] };
   if (config.traceparent !== false) {
     sent.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
-    headers.traceparent = sent.traceparent;
+    headers[`${p}traceparent`] = sent.traceparent;
   }
   if (spec.gzip) headers['accept-encoding'] = 'gzip';
   if (fresh) headers.connection = 'close';

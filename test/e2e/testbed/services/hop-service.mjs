@@ -5,7 +5,7 @@
 // with what hopscope decoded from the wire.
 //
 // Configuration, either
-//   HOP_CONFIG = JSON { name, port, routes: [Route] }   (full control, used by the demo), or
+//   HOP_CONFIG = JSON { name, port, routes: [Route], headerPrefix? }   (full control, used by the demo), or
 //   SERVICE_NAME, PORT, DOWNSTREAM="url1,url2", MODE=sequential|parallel, GZIP=1, DELAY_MS, STATUS
 //                                                       (one catch-all route, for simple tests).
 // Route = { path: "/exact" | "/prefix*", method?: "GET", calls?: [Call], mode?: "sequential"|"parallel",
@@ -13,6 +13,8 @@
 //           chunked?: boolean, body?: any, padBytes?: number }
 // Call  = { url, method?: "GET", headers?: {}, body?: any (sent as JSON), gzipBody?: boolean,
 //           keepAlive?: boolean (default true; false opens a new connection with Connection: close) }
+// headerPrefix (default none) puts the propagated traceparent and x-request-id under prefixed header
+// names (read and sent): the logs are the same, but hopscope sees no trace headers on the wire.
 // Unmatched requests get a 404 JSON body. With statusFromCalls the answer is the highest downstream
 // status, and a 5xx or a failed call becomes 502.
 import http from 'node:http';
@@ -29,7 +31,7 @@ const plainIp = (address) => (address?.startsWith('::ffff:') ? address.slice(7) 
 function loadConfig(env) {
   if (env.HOP_CONFIG) {
     const parsed = JSON.parse(env.HOP_CONFIG);
-    return { name: parsed.name ?? 'service', port: Number(parsed.port ?? 8080), routes: parsed.routes ?? [] };
+    return { name: parsed.name ?? 'service', port: Number(parsed.port ?? 8080), routes: parsed.routes ?? [], headerPrefix: parsed.headerPrefix ?? '' };
   }
   const calls = (env.DOWNSTREAM ?? '')
     .split(',')
@@ -45,7 +47,7 @@ function loadConfig(env) {
     statusFromCalls: calls.length > 0,
   };
   if (env.STATUS) route.status = Number(env.STATUS);
-  return { name: env.SERVICE_NAME ?? 'service', port: Number(env.PORT ?? 8080), routes: [route] };
+  return { name: env.SERVICE_NAME ?? 'service', port: Number(env.PORT ?? 8080), routes: [route], headerPrefix: '' };
 }
 
 function findRoute(method, path) {
@@ -75,7 +77,8 @@ function decode(raw, encoding) {
 }
 
 function traceHeaders(headers) {
-  return { traceparent: headers.traceparent ?? null, 'x-request-id': headers['x-request-id'] ?? null };
+  const p = config.headerPrefix;
+  return { traceparent: headers[`${p}traceparent`] ?? null, 'x-request-id': headers[`${p}x-request-id`] ?? null };
 }
 
 // W3C trace context: keep the caller's trace id, give every outgoing call a new span id.
@@ -90,8 +93,9 @@ function call(spec, seen) {
   const method = spec.method ?? 'GET';
   const keepAlive = spec.keepAlive !== false;
   const sent = { traceparent: childTraceparent(seen.traceparent), 'x-request-id': seen['x-request-id'] };
-  const headers = { ...(spec.headers ?? {}), traceparent: sent.traceparent };
-  if (sent['x-request-id']) headers['x-request-id'] = sent['x-request-id'];
+  const p = config.headerPrefix;
+  const headers = { ...(spec.headers ?? {}), [`${p}traceparent`]: sent.traceparent };
+  if (sent['x-request-id']) headers[`${p}x-request-id`] = sent['x-request-id'];
   if (!keepAlive) headers.connection = 'close';
   let payload;
   if (spec.body !== undefined) {
