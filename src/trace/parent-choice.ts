@@ -52,12 +52,31 @@ const CLASS_BASE = [0, 0.5, 0.8, 1];
 interface Scored {
   item: WorkItem;
   cls: number;
+  /**
+   * 2: its endpoint's pattern says it owes this call; 1 otherwise (patterns are learnt from inferred
+   * links too, so "owes none" is not held against a candidate: an early mistake must not lock itself in).
+   */
+  owes: number;
+  /** When it began to owe the call (owes = 2). */
+  since: number;
   fit: number;
   gap: number;
+  /** 1: the parent began to answer right after this call ended (this was its last call); else 0. */
+  anchored: number;
 }
+
+/**
+ * A service answers as soon as its last call returns: a call that ended at most this long before a
+ * candidate began to answer was that candidate's last call (the end of a sequential chain; under load
+ * the only sign left of a call that waited for a pooled connection).
+ */
+const ANCHOR_NS = 3e6;
 
 function better(a: Scored, b: Scored): boolean {
   if (a.cls !== b.cls) return a.cls > b.cls;
+  if (a.owes !== b.owes) return a.owes > b.owes;
+  if (a.anchored !== b.anchored) return a.anchored > b.anchored;
+  if (a.owes === 2 && a.since !== b.since) return a.since < b.since;
   if (a.fit !== b.fit) return a.fit > b.fit;
   if (a.gap !== b.gap) return a.gap < b.gap;
   if (a.item.children.length !== b.item.children.length) return a.item.children.length < b.item.children.length;
@@ -73,8 +92,13 @@ export type Fit = (child: WorkItem, parent: WorkItem) => number;
 
 const NO_FIT: Fit = () => 0;
 
+/** The call of the child's kind a parent owes by its endpoint's learnt pattern (call-pattern.ts): undefined unknown, null none. */
+export type Owed = (child: WorkItem, parent: WorkItem) => { since: number } | null | undefined;
+
+const NO_OWED: Owed = () => undefined;
+
 /** The best parent among `candidates` (all open at the call's caller when it started), or undefined when there are none. */
-export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], fit: Fit = NO_FIT, queued = false): Choice | undefined {
+export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], fit: Fit = NO_FIT, queued = false, owed: Owed = NO_OWED): Choice | undefined {
   let best: Scored | undefined;
   let second: Scored | undefined;
   for (let i = 0; i < candidates.length; i++) {
@@ -82,7 +106,16 @@ export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], f
     // A call that went out the moment its connection came free was waiting in a pool: pools serve
     // first come first served, so the parent that has waited longest (earliest own event) sent it.
     const gap = queued ? latestEvent(child, item, true) : triggerGap(child, item);
-    const scored: Scored = { item, cls: containment(child, item), fit: fit(child, item), gap };
+    const owing = owed(child, item);
+    const scored: Scored = {
+      item,
+      cls: containment(child, item),
+      owes: owing === undefined ? 1 : owing === null ? 1 : 2,
+      since: owing?.since ?? Infinity,
+      fit: fit(child, item),
+      gap,
+      anchored: item.respStart - child.end <= ANCHOR_NS ? 1 : 0,
+    };
     if (best === undefined || better(scored, best)) {
       second = best;
       best = scored;
@@ -93,7 +126,15 @@ export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], f
   if (best === undefined) return undefined;
   let separation = 1;
   if (second !== undefined) {
-    if (second.cls === best.cls && second.fit === best.fit) {
+    if (second.cls === best.cls && best.owes === 2 && second.owes === 2) {
+      // Both owed such a call: first come, first served, clearer the longer apart they began to owe it.
+      const apart = second.since - best.since;
+      separation = 0.5 + (0.45 * apart) / (apart + 1e6);
+    } else if (second.cls === best.cls && second.owes !== best.owes) {
+      separation = 0.9;
+    } else if (second.cls === best.cls && second.anchored !== best.anchored) {
+      separation = 0.85;
+    } else if (second.cls === best.cls && second.fit === best.fit) {
       const a = queued ? child.start - best.gap : best.gap;
       const b = queued ? child.start - second.gap : second.gap;
       const sum = a + b;

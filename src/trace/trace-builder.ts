@@ -3,7 +3,8 @@ import type { Timestamp } from '../model/time.js';
 import { MinHeap } from './min-heap.js';
 import { OpenIndex } from './open-index.js';
 import { CallGraph } from './call-graph.js';
-import { chooseParent, type Choice } from './parent-choice.js';
+import { CallPatterns } from './call-pattern.js';
+import { chooseParent, type Choice, type Owed } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
 import { nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
@@ -94,6 +95,10 @@ export class TraceBuilder {
   private readonly connectionFree = new Map<string, number>();
   private readonly graph: CallGraph | undefined;
   private readonly fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
+  private readonly patterns: CallPatterns | undefined;
+  private readonly owed: Owed | undefined;
+  /** Inbound exchanges by the end of their window: once it has passed, their calls are final and teach the patterns. */
+  private readonly closing = new MinHeap<WorkItem>((a, b) => a.openUntil < b.openUntil);
 
   constructor(options: TraceBuilderOptions = {}) {
     this.useIds = options.useIds ?? true;
@@ -106,6 +111,9 @@ export class TraceBuilder {
     this.completionOrder = options.inputOrder === 'completion';
     this.graph = options.learnCallGraph === false ? undefined : new CallGraph();
     this.fit = this.graph?.fit;
+    this.patterns = options.learnCallGraph === false ? undefined : new CallPatterns();
+    const patterns = this.patterns;
+    this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
   }
 
   /** Header names (lower case) this builder reads ids from. */
@@ -187,6 +195,7 @@ export class TraceBuilder {
       // Later calls start at or after the cursor: a connection free for longer than the queue window tells them nothing.
       for (const [id, end] of this.connectionFree) if (end < this.cursor - QUEUED_WITHIN_NS) this.connectionFree.delete(id);
     }
+    if (this.patterns !== undefined) this.learnPatterns(item.start);
     const connection = item.exchange.connection;
     const free = connection.index > 0 ? this.connectionFree.get(connection.id) : undefined;
     const queued = free !== undefined && item.start >= free && item.start - free <= QUEUED_WITHIN_NS;
@@ -197,6 +206,22 @@ export class TraceBuilder {
       this.byService.add(`i${item.exchange.connection.server.ip}`, item);
       if (item.serverKey !== undefined) this.byService.add(`c${item.serverKey}`, item);
       if (item.ids.traceId !== undefined) this.byTrace.add(item.ids.traceId, item);
+      if (this.patterns !== undefined && item.responded) this.closing.push(item);
+    }
+  }
+
+  /**
+   * Inbound exchanges whose window closed before `time` teach the patterns. All of them, not only those
+   * whose calls were certain: under steady concurrency no request is ever alone at its service, and the
+   * pattern seen most is kept (call-pattern.ts).
+   */
+  private learnPatterns(time: number): void {
+    const patterns = this.patterns as CallPatterns;
+    for (;;) {
+      const top = this.closing.peek();
+      if (top === undefined || top.openUntil >= time) return;
+      this.closing.pop();
+      patterns.learn(top);
     }
   }
 
@@ -216,7 +241,7 @@ export class TraceBuilder {
 
   private decide(item: WorkItem, queued: boolean): Decision {
     const candidates = this.endpointCandidates(item);
-    const timing = chooseParent(item, candidates, this.fit, queued);
+    const timing = chooseParent(item, candidates, this.fit, queued, this.owed);
     const ids = item.ids;
     if (ids.keys === undefined && ids.spanId === undefined) return fromTiming(timing);
 
@@ -233,7 +258,7 @@ export class TraceBuilder {
         else if (relation === 'none') unrelated.push(candidate);
       }
       if (sharing.length > 0) {
-        const choice = chooseParent(item, sharing, this.fit, queued) as Choice;
+        const choice = chooseParent(item, sharing, this.fit, queued, this.owed) as Choice;
         decision = { parent: choice.parent, via: 'trace', inferred: sharing.length > 1, confidence: sharing.length > 1 ? choice.confidence : 1 };
       } else {
         const elsewhere = this.sameTraceElsewhere(item);
@@ -242,7 +267,7 @@ export class TraceBuilder {
           // innermost exchange of the same trace still open, which is an ancestor.
           decision = { parent: elsewhere, via: 'trace', inferred: true, confidence: 0.5 };
         } else if (unrelated.length > 0) {
-          return fromTiming(chooseParent(item, unrelated, this.fit, queued));
+          return fromTiming(chooseParent(item, unrelated, this.fit, queued, this.owed));
         } else {
           // Every candidate carries ids of another tree: the ids say this call starts a tree of its own.
           if (timing !== undefined) this.counts.disagreements++;

@@ -139,7 +139,8 @@ describe('causality from capture time and endpoints', () => {
     specs.push({ from: 'gateway', to: 'users', target: '/users/9', times: [910.2, 910.3, 915, 916] });
     assert.equal(build(hops(specs)).parents.get('/users/9'), '/fan/9');
     assert.equal(build(hops(specs), { learnCallGraph: false }).parents.get('/users/9'), '/one/9');
-    assert.equal(build(hops(specs)).links.get('/users/9')?.confidence, 0.85);
+    // Its learnt pattern says /fan owes a call to users and /one does not (call-pattern.ts).
+    assert.equal(build(hops(specs)).links.get('/users/9')?.confidence, 0.9);
   });
 
   it('gives a call that waited for a pooled connection to the parent that has waited longest (first come, first served)', () => {
