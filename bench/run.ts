@@ -9,6 +9,7 @@ import { runLiveBench } from './live/run.js';
 import { hasGnuTime } from './measure.js';
 import { countChecks, formatCapture, formatChecks, memoryChecks, speedChecks, type CaptureResult } from './report.js';
 import { runBareLoop, runHarExport, runHopscope, runTshark, tsharkInstalled, type ToolResult } from './tools.js';
+import { formatTraceAccuracyBench, runTraceAccuracyBench, type TraceAccuracyBench } from './trace-accuracy.js';
 
 /**
  * `npm run bench`: hopscope against tshark and a bare pcap-parser loop on two generated captures,
@@ -24,6 +25,8 @@ import { runBareLoop, runHarExport, runHopscope, runTshark, tsharkInstalled, typ
  *   BENCH_CLI=path       the hopscope CLI to run (default dist/cli.js)
  *   BENCH_LIVE=1         also the live row (bench/live: wrk → nginx in containers; root and docker);
  *                        BENCH_LIVE=only runs just that row
+ *   BENCH_TRACES=0       skip request-tree accuracy (bench/trace-accuracy.ts: the testbed's trace scenario
+ *                        under Docker; without root/Docker it prints why it was skipped)
  *
  * Exit status 1 when a target or count check fails or hopscope did not run; checks that could not be
  * made for other reasons (tshark skipped or not installed) do not fail the run.
@@ -34,6 +37,7 @@ const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const tsharkBig = process.env.BENCH_TSHARK_BIG !== '0';
 const har = process.env.BENCH_HAR !== '0';
 const liveRow = process.env.BENCH_LIVE === '1' || process.env.BENCH_LIVE === 'only';
+const traceRow = process.env.BENCH_TRACES !== '0' && process.env.BENCH_LIVE !== 'only';
 const sizes = process.env.BENCH_LIVE === 'only' ? [] : ((process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[]);
 
 function tsharkVersion(): string | undefined {
@@ -63,6 +67,12 @@ async function main(): Promise<number> {
     console.log(`\n${formatLiveBench(live)}`);
   }
 
+  let traces: TraceAccuracyBench | undefined;
+  if (traceRow) {
+    traces = await runTraceAccuracyBench((line) => console.log(line));
+    console.log(`\n${formatTraceAccuracyBench(traces)}`);
+  }
+
   const targets = [...(sizes.length > 0 ? [...speedChecks(results), ...memoryChecks(results)] : []), ...(live?.checks ?? [])];
   const counts = countChecks(results);
   console.log(`\n${formatChecks('targets', targets)}\n\n${formatChecks('counts', counts)}`);
@@ -75,7 +85,7 @@ async function main(): Promise<number> {
   mkdirSync(dirname(file), { recursive: true });
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, tshark: tsharkVersion(), runsPerFastTool: runs };
   // Wall-clock date only labels the results file; it is not part of any measurement.
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, live, targets, counts }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, live, traces, targets, counts }, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
   const failed = [...targets, ...counts].some((c) => c.verdict === 'FAIL');
   return failed || results.some((r) => r.tools.hopscope.status !== 'ok') ? 1 : 0;
