@@ -9,9 +9,10 @@ import { Testbed } from './testbed/index.js';
 
 // Request trees under load: 16 clients back to back (≥ 16 requests in flight at the gateway), calls
 // queued on the services' connection pools and in saturated event loops. With propagated ids every
-// parent link must be right. Timing and endpoints alone are measured (the line is printed): here the
-// queues hide what triggered a call, and inference is far from the low-concurrency demo's 100% (about
-// 35–40% on the development machine against ~1/16 by chance); the floor only catches a collapse.
+// parent link must be right. Timing and endpoints alone are measured (the line is printed): learnt call
+// patterns (which calls an endpoint owes, served first come first served) bring inference from ~35–50%
+// to about 60–94% on the development machine, run to run (the target is 95%); the floor catches a
+// fall back to what gaps alone achieved.
 
 const installed = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 const ready = process.getuid?.() === 0 && installed('docker') && installed('dockerd') && installed('dumpcap');
@@ -53,7 +54,7 @@ describe('request trees under concurrent load', { skip: skipUnless(ready, 'needs
     assert.equal(accuracy.withIds.truth, 160 * 3 + 160 * 4 + 160 * 2);
     assert.equal(accuracy.withIds.precision, 1);
     assert.equal(accuracy.withIds.recall, 1);
-    assert.ok(accuracy.withoutIds.precision >= 0.25, `precision without ids ${accuracy.withoutIds.precision}`);
-    assert.ok(accuracy.withoutIds.recall >= 0.25, `recall without ids ${accuracy.withoutIds.recall}`);
+    assert.ok(accuracy.withoutIds.precision >= 0.5, `precision without ids ${accuracy.withoutIds.precision}`);
+    assert.ok(accuracy.withoutIds.recall >= 0.5, `recall without ids ${accuracy.withoutIds.recall}`);
   });
 });
