@@ -26,11 +26,13 @@ export interface TraceTreeOptions {
 
 const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', yellow: '\x1b[33m', red: '\x1b[31m', green: '\x1b[32m', magenta: '\x1b[35m' };
 
-function endOf(exchange: Exchange): { sec: number; nsec: number } {
+/** When an exchange ended: its response's last byte, else its request's. */
+export function endOf(exchange: Exchange): { sec: number; nsec: number } {
   return exchange.response?.lastByte ?? exchange.request.lastByte;
 }
 
-function durationNs(exchange: Exchange): number {
+/** From the first request byte to endOf(). */
+export function durationNs(exchange: Exchange): number {
   return diffNs(endOf(exchange), exchange.request.firstByte);
 }
 
