@@ -7,7 +7,22 @@ import { ExchangeStore } from '../../src/store/exchange-store.js';
 import { TraceBuilder } from '../../src/trace/trace-builder.js';
 import { traceNodes, type Trace } from '../../src/trace/trace-types.js';
 import { CRITICAL_MARK, Waterfall } from '../../src/tui/waterfall.js';
-import { assertFits, captureExchanges, demoCapture, demoContainers, KEY, plainLines, press, renderAt } from './tui-fixtures.js';
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import { captureExchanges, demoCapture, demoContainers, KEY, plainLines, press, resize, settle } from './tui-fixtures.js';
+
+/** Renders at a terminal size (Ink lays out to stdout.columns) and waits for the frame. */
+async function renderAt(element: ReactElement, columns: number, rows: number) {
+  const rendered = render(element);
+  resize(rendered.stdout, columns, rows);
+  rendered.rerender(element);
+  await settle(30);
+  return rendered;
+}
+
+function assertFits(frame: string | undefined, columns: number): void {
+  for (const line of plainLines(frame)) assert.ok(line.length <= columns, `line of ${line.length} columns exceeds ${columns}: ${line}`);
+}
 
 // The waterfall rendered to a string (ink-testing-library) over a store of the demo capture's real
 // trees, linked by a TraceBuilder as the UI links them.
