@@ -8,6 +8,7 @@ import { runInterfaces } from './interfaces-command.js';
 import { parseLiveArgs } from './live-args.js';
 import { runDefault, runLive } from './live-command.js';
 import { runRead } from './read-command.js';
+import { hasTerminal, runDefaultTui, runLiveTui, runReadTui } from './tui-command.js';
 import { usage } from './usage.js';
 
 /** The bundled demo capture, found from the installed program (dist/cli.js → ../captures). */
@@ -19,6 +20,19 @@ export function demoCapturePath(): string {
   throw new HopscopeError('file-not-found', 'the bundled demo capture captures/demo.pcapng is missing: reinstall hopscope');
 }
 
+/** The names for the demo capture's addresses (captures/demo.containers.json, beside it). */
+export function demoContainersPath(): string {
+  return demoCapturePath().replace(/\.pcapng$/, '.containers.json');
+}
+
+/** Takes `--tui` out of a command line (the terminal UI instead of an output); true when it was there. */
+function takeTui(argv: string[]): { tui: boolean; rest: string[] } {
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  const rest = options.filter((arg) => arg !== '--tui');
+  return { tui: rest.length !== options.length, rest: end === -1 ? rest : [...rest, ...argv.slice(end)] };
+}
+
 /** Runs one command line; returns the exit code. The only place that prints errors. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,13 +41,22 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(usage);
       return 0;
     }
-    if (command === 'read') return await runRead(parseReadArgs(rest));
-    if (command === 'demo') return await runRead(parseReadArgs(rest, demoCapturePath()));
-    if (command === 'live') return await runLive(parseLiveArgs(rest));
+    const { tui, rest: withoutTui } = takeTui(rest);
+    if (command === 'read') return tui ? await runReadTui(parseReadArgs(withoutTui)) : await runRead(parseReadArgs(rest));
+    if (command === 'demo') {
+      if (!tui) return await runRead(parseReadArgs(rest, demoCapturePath()));
+      const args = parseReadArgs(withoutTui, demoCapturePath());
+      return await runReadTui({ ...args, containers: args.containers ?? demoContainersPath() });
+    }
+    if (command === 'live') return tui ? await runLiveTui(parseLiveArgs(withoutTui)) : await runLive(parseLiveArgs(rest));
     if (command === 'interfaces') return await runInterfaces(rest);
     if (command === 'containers') return await runContainers(rest);
-    // No command: live capture on every Docker bridge, or the demo with a line saying why not.
-    if (command === undefined) return await runDefault(() => runRead(parseReadArgs([], demoCapturePath())));
+    // No command: live capture on every Docker bridge, or the demo with a line saying why not; on a
+    // terminal in the UI (the demo replayed at its recorded pace), else as the table.
+    if (command === undefined) {
+      if (hasTerminal()) return await runDefaultTui({ capture: demoCapturePath(), containers: demoContainersPath() });
+      return await runDefault(() => runRead(parseReadArgs([], demoCapturePath())));
+    }
     throw new HopscopeError('usage', `unknown command '${command}' (see hopscope --help)`);
   } catch (error) {
     if (error instanceof HopscopeError) {

@@ -7,9 +7,23 @@ Usage:
   hopscope containers [--save FILE] [--json] the address → container table from Docker (--save: for read --containers)
   hopscope read <capture|->  [options]     analyse a .pcap/.pcapng file (or stdin with -)
   hopscope demo              [options]     analyse the bundled demo capture
-  hopscope                                  live on every Docker bridge; the demo capture (with the reason
-                                            on stderr) when the addon is not built, without permission, or
-                                            when there are no Docker bridges
+  hopscope                                  on a terminal: the UI on every Docker bridge; without capture
+                                            (addon not built, no permission, no Docker bridges) the UI on
+                                            the demo capture replayed at its recorded pace, saying why.
+                                            Not on a terminal: live as a table, or the demo with the reason
+                                            on stderr
+  hopscope read <capture> --tui | demo --tui | live --tui [live options]
+                                            the terminal UI on a capture (read as fast as it goes) or live
+
+Terminal UI (--tui; keys: ? shows them all):
+  list      ↑/↓ PgUp/PgDn Home/End move; F follow new rows; Enter detail; / filter (same language as
+            --filter; Enter applies, Esc cancels); t containers view (s sorts, Enter shows a pair's
+            exchanges); w request tree of the focused exchange; space pause the view (capture goes on);
+            c clear; e export the filtered exchanges as HAR (hopscope-YYYYMMDD-HHMMSS.har here,
+            credentials redacted unless --no-redact); q or Ctrl-C quit
+  detail    ↑/↓ PgUp/PgDn scroll; Tab request/response; Esc back
+  The UI keeps the newest 50,000 exchanges (256 MiB of bodies); older ones are evicted and counted.
+  --filter sets its first filter. Live notes and warnings show in its hint line and on stderr after it.
 
 Live capture:
   -i, --interface <if>  capture on this interface (repeatable); without -i: docker0 and every br-* bridge,

@@ -1,0 +1,43 @@
+import type { Exchange } from '../model/exchange.js';
+import type { ExchangeStore } from '../store/exchange-store.js';
+import { TraceBuilder } from '../trace/index.js';
+
+/**
+ * Where every exchange of a UI session goes: through a TraceBuilder (so the store keeps each exchange's
+ * link for the waterfall), then into the bounded store. Finished trees are dropped at once: the store
+ * holds what the UI shows, the builder only what is still open.
+ *
+ * `order` is the order the pipeline delivers in. Files come in request start order, so each link is
+ * final when stored. Live capture comes in completion order: the builder fills the link in place once
+ * capture time has moved past the window in which a parent could still arrive.
+ */
+export class TuiIngest {
+  private readonly builder: TraceBuilder;
+  /** Wall-clock ms of the first and the latest exchange (ingest rate for HOPSCOPE_TUI_STATS). */
+  firstAt: number | undefined;
+  lastAt: number | undefined;
+
+  constructor(
+    readonly store: ExchangeStore,
+    order: 'start' | 'completion',
+    /** Called with the count after every exchange (HOPSCOPE_TUI_STATS samples RSS by it). */
+    private readonly onAdded?: (count: number) => void,
+  ) {
+    this.builder = new TraceBuilder({ inputOrder: order });
+  }
+
+  add(exchange: Exchange): void {
+    const link = this.builder.add(exchange);
+    this.builder.drain();
+    this.store.add(exchange, link);
+    const now = performance.now();
+    this.firstAt ??= now;
+    this.lastAt = now;
+    this.onAdded?.(this.store.added);
+  }
+
+  /** End of the capture: every held exchange is linked. */
+  finish(): void {
+    this.builder.finish();
+  }
+}
