@@ -126,14 +126,14 @@ export function chooseParent(child: WorkItem, candidates: readonly WorkItem[], f
   if (best === undefined) return undefined;
   let separation = 1;
   if (second !== undefined) {
-    if (second.cls === best.cls && best.owes === 2 && second.owes === 2) {
-      // Both owed such a call: first come, first served, clearer the longer apart they began to owe it.
-      const apart = second.since - best.since;
-      separation = 0.5 + (0.45 * apart) / (apart + 1e6);
-    } else if (second.cls === best.cls && second.owes !== best.owes) {
+    if (second.cls === best.cls && second.owes !== best.owes) {
       separation = 0.9;
     } else if (second.cls === best.cls && second.anchored !== best.anchored) {
       separation = 0.85;
+    } else if (second.cls === best.cls && best.owes === 2) {
+      // Both owed such a call: first come, first served, clearer the longer apart they began to owe it.
+      const apart = Math.max(0, second.since - best.since);
+      separation = 0.5 + (0.45 * apart) / (apart + 1e6);
     } else if (second.cls === best.cls && second.fit === best.fit) {
       const a = queued ? child.start - best.gap : best.gap;
       const b = queued ? child.start - second.gap : second.gap;

@@ -36,7 +36,8 @@ describe('call patterns', () => {
     specs.push({ ...pool, from: 'gateway', to: 'orders', target: '/orders/91', times: [t + 10, t + 10.1, t + 20, t + 20.5] });
     specs.push({ ...pool, from: 'gateway', to: 'orders', target: '/orders/92', times: [t + 20.6, t + 20.7, t + 40, t + 40.5] });
     specs.push({ ...pool, from: 'gateway', to: 'orders', target: '/orders/93', times: [t + 40.6, t + 40.7, t + 60, t + 60.5] });
-    const { parents } = build(hops(specs));
+    const { parents, links } = build(hops(specs));
+    for (const link of links.values()) assert.ok(link.confidence >= 0 && link.confidence <= 1, `confidence ${link.confidence}`);
     assert.equal(parents.get('/orders/91'), '/fan/91');
     assert.equal(parents.get('/orders/92'), '/fan/92');
     assert.equal(parents.get('/orders/93'), '/fan/93');
@@ -55,7 +56,8 @@ describe('call patterns', () => {
     specs.push({ from: 'gateway', to: 'users', target: '/users/94', times: [t + 0.5, t + 0.6, t + 9, t + 10] });
     specs.push({ from: 'gateway', to: 'users', target: '/users/91', times: [t + 1.5, t + 1.6, t + 6, t + 7] });
     specs.push({ from: 'gateway', to: 'orders', target: '/orders/91', times: [t + 8, t + 8.1, t + 28, t + 29] });
-    const { parents } = build(hops(specs));
+    const { parents, links } = build(hops(specs));
+    for (const link of links.values()) assert.ok(link.confidence >= 0 && link.confidence <= 1, `confidence ${link.confidence}`);
     assert.equal(parents.get('/orders/91'), '/fan/91');
     assert.equal(parents.get('/users/94'), '/seq/94');
   });
