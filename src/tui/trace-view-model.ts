@@ -92,6 +92,7 @@ export function waterfallModel(store: ExchangeStore, openedId: string): Waterfal
     return node;
   };
   const rootNode = nodeOf(root, rootId);
+  const laterLinks = linkedLater(store, root.link?.traceId);
   const seen = new Set<string>([rootId]);
   let collected = 1;
   let truncated = 0;
@@ -99,7 +100,7 @@ export function waterfallModel(store: ExchangeStore, openedId: string): Waterfal
   const stack: Array<{ node: TraceNode; depth: number }> = [{ node: rootNode, depth: 0 }];
   while (stack.length > 0) {
     const { node, depth: level } = stack.pop() as { node: TraceNode; depth: number };
-    const children = store.childrenOf(node.id).sort(byStart);
+    const children = [...store.childrenOf(node.id), ...(laterLinks.get(node.id) ?? [])].sort(byStart);
     for (const child of children) {
       const id = exchangeId(child.exchange);
       if (seen.has(id)) continue;
@@ -159,6 +160,25 @@ export function waterfallModel(store: ExchangeStore, openedId: string): Waterfal
     parentMissing,
     truncated,
   };
+}
+
+/**
+ * Children by parent id among the kept exchanges of this trace. The store indexes children when an
+ * exchange is added; in live capture (completion order) the builder fills a link in later, so those
+ * children are found here, by the trace id the builder gave the whole tree (a scan of at most the
+ * store's bound, on a change of the store only).
+ */
+function linkedLater(store: ExchangeStore, traceId: string | undefined): Map<string, StoredExchange[]> {
+  const out = new Map<string, StoredExchange[]>();
+  if (traceId === undefined || traceId === '') return out;
+  for (const stored of store.keptSlice(0, store.size)) {
+    const link = stored.link;
+    if (link === undefined || link.parentId === undefined || link.traceId !== traceId) continue;
+    const siblings = out.get(link.parentId);
+    if (siblings === undefined) out.set(link.parentId, [stored]);
+    else siblings.push(stored);
+  }
+  return out;
 }
 
 /** Nodes depth first with the tree lines the table draws (sinks/trace-tree.ts). */

@@ -143,3 +143,24 @@ describe('barColumns', () => {
     assert.deepEqual(barColumns({ startNs: 0, endNs: 5 }, 100, 0), { start: 0, end: 0 });
   });
 });
+
+describe('waterfall view model in live order', () => {
+  it('finds calls whose links the builder filled in after they were stored (exchanges in completion order)', async () => {
+    const exchanges = await captureExchanges(demoCapture, { containers: demoContainers });
+    // As the live UI feeds the store: completion order, each exchange stored at once, its link settled later.
+    const completion = [...exchanges].sort((a, b) => {
+      const end = (e: Exchange) => e.response?.lastByte ?? e.request.lastByte;
+      return end(a).sec - end(b).sec || end(a).nsec - end(b).nsec;
+    });
+    const store = new ExchangeStore();
+    const builder = new TraceBuilder({ inputOrder: 'completion' });
+    for (const exchange of completion) store.add(exchange, builder.add(exchange));
+    const traces = builder.finish();
+    const profile = traces.find((t) => t.root.exchange.request.head.target.startsWith('/api/profile') && t.depth === 2) as Trace;
+    const nodes = traceNodes(profile);
+    // The store's own index saw no parent when the calls were added.
+    assert.deepEqual(store.childrenOf(profile.root.id), []);
+    const model = waterfallModel(store, nodes[3].id);
+    assert.deepEqual(model?.rows.map((r) => r.id), nodes.map((n) => n.id));
+  });
+});
