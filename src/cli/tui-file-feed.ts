@@ -52,7 +52,7 @@ export async function startFileFeed(args: ReadArgs, ingest: TuiIngest, log: (lin
   );
   // Observed by the caller through `done`; never an unhandled rejection meanwhile.
   done.catch(() => {});
-  const resolver = containers === undefined ? 'addresses' : args.containers === undefined ? 'capture names' : 'containers file';
+  const resolver = containers === undefined ? 'addresses' : args.containers === undefined ? 'capture names' : `names from ${basename(args.containers)}`;
   return {
     done,
     status(): TuiStatus {
