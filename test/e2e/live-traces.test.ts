@@ -17,7 +17,8 @@ import { Testbed } from './testbed/index.js';
 // headers on the wire and once with the services propagating them under names hopscope does not know.
 // The services' logs say which exchange caused which (the traceparent each one sent); the live entries'
 // _parentId links are scored against them. With headers every link must be right; without, inference
-// from timing is measured against the offline builder on the same traffic (dumpcap's file).
+// from timing is measured against the offline builder on the same traffic (dumpcap's file). The run
+// with headers also has `live --traces` (the table) and `live --summary --traces` on the same bridge.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const HIDDEN = 'x-hidden-';
@@ -28,11 +29,16 @@ interface LiveTraceRun {
   scenario: TraceScenarioRun;
   live: LiveResult;
   entries: TracedEntry[];
+  /** The same traffic through `live --traces` (the table) and `live --summary --traces`, when asked. */
+  table?: LiveResult;
+  summary?: LiveResult;
 }
 
-async function liveScenario(testbed: Testbed, headerPrefix?: string): Promise<LiveTraceRun> {
+async function liveScenario(testbed: Testbed, headerPrefix?: string, otherOutputs = false): Promise<LiveTraceRun> {
   let live: CliProcess | undefined;
   let result: LiveResult | undefined;
+  const others: CliProcess[] = [];
+  const otherResults: LiveResult[] = [];
   try {
     const scenario = await runTraceScenario(testbed, {
       clients: 16,
@@ -41,19 +47,30 @@ async function liveScenario(testbed: Testbed, headerPrefix?: string): Promise<Li
       observer: {
         async start({ bridge, subnet }) {
           live = startCli(['live', '--jsonl', '--traces', '-i', bridge, netFilter([subnet])]);
-          await live.capturing([bridge]);
+          if (otherOutputs) {
+            others.push(startCli(['live', '--traces', '-i', bridge, netFilter([subnet])]));
+            others.push(startCli(['live', '--summary', '--traces', '-i', bridge, netFilter([subnet])]));
+          }
+          await Promise.all([live, ...others].map((p) => p.capturing([bridge])));
         },
         async stop() {
           // The capture thread's last partly filled batch.
           await sleep(1000);
           result = await (live as CliProcess).stop('SIGINT');
+          for (const other of others) otherResults.push(await other.stop('SIGINT'));
         },
       },
     });
     const done = result as LiveResult;
-    return { scenario, live: done, entries: parseJsonl(done.stdout) as TracedEntry[] };
+    return {
+      scenario,
+      live: done,
+      entries: parseJsonl(done.stdout) as TracedEntry[],
+      ...(otherOutputs ? { table: otherResults[0], summary: otherResults[1] } : {}),
+    };
   } finally {
     live?.kill();
+    for (const other of others) other.kill();
   }
 }
 
@@ -118,7 +135,7 @@ describe('hopscope live --traces under concurrent load', { skip: liveSkip(), tim
   before(async () => {
     // One testbed per run: the scenario names its network and services.
     testbed = await Testbed.start();
-    withHeaders = await liveScenario(testbed);
+    withHeaders = await liveScenario(testbed, undefined, true);
     await testbed.teardown();
     testbed = await Testbed.start();
     withoutHeaders = await liveScenario(testbed, HIDDEN);
@@ -137,6 +154,27 @@ describe('hopscope live --traces under concurrent load', { skip: liveSkip(), tim
     assert.ok(accuracy.truth >= 16 * 12 * 2, `${accuracy.truth} true links`);
     assert.equal(accuracy.precision, 1);
     assert.equal(accuracy.recall, 1);
+  });
+
+  it('the table prints one tree per client request with every call below it; --summary adds the trace section', () => {
+    const requests = 16 * 12;
+    const table = withHeaders.table as LiveResult;
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.trimEnd().split('\n');
+    // Long container names are elided in the middle of the route column.
+    const roots = lines.filter((l) => /^GET \/(fan|seq|one)\s+\S.*gateway\s+200\s/.test(l));
+    const calls = lines.filter((l) => /^[ │]*[├└]─ GET \/(users|orders|stock)/.test(l));
+    assert.equal(roots.length, requests, lines.slice(0, 10).join('\n'));
+    assert.equal(roots.length + calls.length, lines.length, 'nothing but trees');
+    assert.equal(calls.length, withHeaders.entries.length - requests);
+    // A /seq tree: gateway calls users, orders (which calls inventory), users again, in that order.
+    const seq = lines.findIndex((l) => l.startsWith('GET /seq'));
+    assert.match(lines.slice(seq + 1, seq + 5).join('\n'), /^├─ GET \/users\/2 .*\n├─ GET \/orders\/2 .*\n│  └─ GET \/stock .*\n└─ GET \/users\/3 /);
+    const summary = withHeaders.summary as LiveResult;
+    assert.equal(summary.code, 0, summary.stderr);
+    assert.match(summary.stdout, new RegExp(`^${requests} request trees, ${withHeaders.entries.length} exchanges$`, 'm'));
+    // Every /fan request: users and orders in parallel, orders calls inventory.
+    assert.match(summary.stdout, new RegExp(`^GET \\S+gateway /fan  ${requests / 3} requests\n  hops 3/3/3  fan-out 2/2/2  depth 2/2/2 `, 'm'));
   });
 
   it('without trace headers on the wire: links from timing alone, measured against the logs', (t) => {
