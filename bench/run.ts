@@ -10,6 +10,7 @@ import { hasGnuTime } from './measure.js';
 import { countChecks, formatCapture, formatChecks, memoryChecks, speedChecks, type CaptureResult } from './report.js';
 import { runBareLoop, runHarExport, runHopscope, runTshark, tsharkInstalled, type ToolResult } from './tools.js';
 import { formatTraceAccuracyBench, runTraceAccuracyBench, type TraceAccuracyBench } from './trace-accuracy.js';
+import { formatTuiBench, runTuiBench, type TuiBenchResult } from './tui.js';
 
 /**
  * `npm run bench`: hopscope against tshark and a bare pcap-parser loop on two generated captures,
@@ -25,6 +26,8 @@ import { formatTraceAccuracyBench, runTraceAccuracyBench, type TraceAccuracyBenc
  *   BENCH_CLI=path       the hopscope CLI to run (default dist/cli.js)
  *   BENCH_LIVE=1         also the live row (bench/live: wrk → nginx in containers; root and docker);
  *                        BENCH_LIVE=only runs just that row
+ *   BENCH_TUI=0          skip the terminal UI row (bench/tui.ts: read --tui of the big capture in tmux vs
+ *                        the same ingest with no UI; runs when the big capture is among BENCH_SIZES)
  *   BENCH_TRACES=0       skip request-tree accuracy (bench/trace-accuracy.ts: the testbed's trace scenario
  *                        under Docker; without root/Docker it prints why it was skipped)
  *
@@ -38,6 +41,7 @@ const tsharkBig = process.env.BENCH_TSHARK_BIG !== '0';
 const har = process.env.BENCH_HAR !== '0';
 const liveRow = process.env.BENCH_LIVE === '1' || process.env.BENCH_LIVE === 'only';
 const traceRow = process.env.BENCH_TRACES !== '0' && process.env.BENCH_LIVE !== 'only';
+const tuiRow = process.env.BENCH_TUI !== '0';
 const sizes = process.env.BENCH_LIVE === 'only' ? [] : ((process.env.BENCH_SIZES ?? 'small,big').split(',').map((s) => s.trim()) as CaptureSize[]);
 
 function tsharkVersion(): string | undefined {
@@ -59,6 +63,12 @@ async function main(): Promise<number> {
     const result: CaptureResult = { capture, tools: { hopscope, 'pcap-parser loop': loop, tshark, 'hopscope --har': harExport } };
     results.push(result);
     console.log(`\n${formatCapture(result)}`);
+  }
+
+  let tui: TuiBenchResult | undefined;
+  if (tuiRow && sizes.includes('big')) {
+    tui = await runTuiBench(repo, ensureCapture('big'), (line) => console.log(line));
+    console.log(`\n${formatTuiBench(tui)}`);
   }
 
   let live: LiveBenchResult | undefined;
@@ -85,7 +95,7 @@ async function main(): Promise<number> {
   mkdirSync(dirname(file), { recursive: true });
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, tshark: tsharkVersion(), runsPerFastTool: runs };
   // Wall-clock date only labels the results file; it is not part of any measurement.
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, live, traces, targets, counts }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, captures: results, tui, live, traces, targets, counts }, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
   const failed = [...targets, ...counts].some((c) => c.verdict === 'FAIL');
   return failed || results.some((r) => r.tools.hopscope.status !== 'ok') ? 1 : 0;
