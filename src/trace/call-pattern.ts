@@ -27,6 +27,8 @@ interface PatternStats {
   steps: PatternStep[];
   signature: string;
   count: number;
+  /** Calls per endpoint, derived from `steps`. */
+  counts: Map<string, number> | undefined;
   /** follows[a * n + b]: samples in which step b started after step a had ended. */
   follows: number[];
   /** Per step: index of the step whose end triggers it, -1 for the request; derived from `follows`, undefined when stale. */
@@ -75,7 +77,7 @@ export class CallPatterns {
     let stats = variants.find((v) => v.signature === signature);
     if (stats === undefined) {
       if (variants.length >= this.limits.maxVariants) return;
-      stats = { steps: slots.map((s) => s.step), signature, count: 0, follows: new Array(slots.length * slots.length).fill(0), after: undefined };
+      stats = { steps: slots.map((s) => s.step), signature, count: 0, counts: undefined, follows: new Array(slots.length * slots.length).fill(0), after: undefined };
       variants.push(stats);
     }
     this.learnt++;
@@ -96,6 +98,17 @@ export class CallPatterns {
       if (best === undefined || variant.count > best.count) best = variant;
     }
     return best !== undefined && best.count * 2 > total ? best : undefined;
+  }
+
+  /** How many calls to each endpoint `parent`'s endpoint usually makes; undefined when not known. */
+  expected(parent: WorkItem): ReadonlyMap<string, number> | undefined {
+    const pattern = this.patternOf(parent);
+    if (pattern === undefined) return undefined;
+    if (pattern.counts === undefined) {
+      pattern.counts = new Map();
+      for (const step of pattern.steps) pattern.counts.set(step.endpoint, (pattern.counts.get(step.endpoint) ?? 0) + 1);
+    }
+    return pattern.counts;
   }
 
   /**

@@ -4,6 +4,8 @@ import { MinHeap } from './min-heap.js';
 import { OpenIndex } from './open-index.js';
 import { CallGraph } from './call-graph.js';
 import { CallPatterns } from './call-pattern.js';
+import { GapScales } from './gap-scales.js';
+import { keyOf, refineCalls, triggerOf, type RefineModel } from './refine.js';
 import { chooseParent, type Choice, type Owed } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
@@ -32,6 +34,11 @@ export interface TraceBuilderOptions {
    * parents that fit it when timing is ambiguous (call-graph.ts). Default true.
    */
   learnCallGraph?: boolean;
+  /**
+   * Capture time (seconds) a timing choice waits before it is looked at again together with the calls
+   * around it (refine.ts); trees are emitted that much later. 0 (default) keeps the first choice: on the testbed this second look has not beaten it yet (see refine.ts).
+   */
+  settleSeconds?: number;
 }
 
 /** Links at least this confident teach the call graph. */
@@ -39,6 +46,10 @@ const LEARN_CONFIDENCE = 0.9;
 
 const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
 const SWEEP_EVERY = 4096;
+/** Calls are refined in slices of at least this much capture time (ns), so that each look sees several. */
+const SETTLE_SLICE_NS = 100e6;
+/** Calls sent for one event trail the first by about this much (ns) until learnt. */
+const SPREAD_FALLBACK_NS = 200_000;
 /** A request written this soon after the previous response on its connection ended was waiting for the connection. */
 const QUEUED_WITHIN_NS = 1e6;
 
@@ -70,6 +81,7 @@ export class TraceBuilder {
     disagreements: 0,
     late: 0,
     forced: 0,
+    refined: 0,
   };
 
   private readonly useIds: boolean;
@@ -97,8 +109,12 @@ export class TraceBuilder {
   private readonly fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
   private readonly patterns: CallPatterns | undefined;
   private readonly owed: Owed | undefined;
-  /** Inbound exchanges by the end of their window: once it has passed, their calls are final and teach the patterns. */
-  private readonly closing = new MinHeap<WorkItem>((a, b) => a.openUntil < b.openUntil);
+  /** Calls linked by timing among several parents, in start order, waiting to be refined. */
+  private unsettled: WorkItem[] = [];
+  private unsettledHead = 0;
+  private readonly settleNs: number;
+  private readonly scales = new GapScales();
+  private readonly model: RefineModel;
 
   constructor(options: TraceBuilderOptions = {}) {
     this.useIds = options.useIds ?? true;
@@ -114,6 +130,15 @@ export class TraceBuilder {
     this.patterns = options.learnCallGraph === false ? undefined : new CallPatterns();
     const patterns = this.patterns;
     this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
+    this.settleNs = (options.settleSeconds ?? 0) * 1e9;
+    const scales = this.scales;
+    this.model = {
+      expected: (parent) => patterns?.expected(parent),
+      triggerScale: (parent) => scales.scale(`t ${keyOf(parent)}`),
+      answerScale: (parent) => scales.scale(`a ${keyOf(parent)}`),
+      queuedScale: (parent) => scales.scale(`q ${keyOf(parent)}`),
+      spreadScale: (parent) => scales.scale(`s ${keyOf(parent)}`, SPREAD_FALLBACK_NS),
+    };
   }
 
   /** Header names (lower case) this builder reads ids from. */
@@ -167,6 +192,7 @@ export class TraceBuilder {
   /** End of capture: links everything held, completes every open tree and returns what `drain` has not. */
   finish(): Trace[] {
     while (this.pending.size > 0) this.process(this.pending.pop() as WorkItem);
+    this.settle(Infinity);
     const rest: TreeState[] = [];
     while (this.openTrees.size > 0) rest.push((this.openTrees.pop() as TreeEntry).tree);
     rest.sort((a, b) => a.root.start - b.root.start || a.root.exchange.seq - b.root.exchange.seq);
@@ -195,33 +221,21 @@ export class TraceBuilder {
       // Later calls start at or after the cursor: a connection free for longer than the queue window tells them nothing.
       for (const [id, end] of this.connectionFree) if (end < this.cursor - QUEUED_WITHIN_NS) this.connectionFree.delete(id);
     }
-    if (this.patterns !== undefined) this.learnPatterns(item.start);
     const connection = item.exchange.connection;
     const free = connection.index > 0 ? this.connectionFree.get(connection.id) : undefined;
     const queued = free !== undefined && item.start >= free && item.start - free <= QUEUED_WITHIN_NS;
     this.connectionFree.set(connection.id, item.end);
+    item.queued = queued;
     const decision = this.decide(item, queued);
     this.link(item, decision);
+    if (decision.via === 'timing' && item.ids.keys === undefined && item.ids.spanId === undefined && this.candidates.length > 1 && this.settleNs > 0) {
+      item.candidates = this.candidates.slice();
+      this.unsettled.push(item);
+    }
     if (item.openUntil !== -Infinity) {
       this.byService.add(`i${item.exchange.connection.server.ip}`, item);
       if (item.serverKey !== undefined) this.byService.add(`c${item.serverKey}`, item);
       if (item.ids.traceId !== undefined) this.byTrace.add(item.ids.traceId, item);
-      if (this.patterns !== undefined && item.responded) this.closing.push(item);
-    }
-  }
-
-  /**
-   * Inbound exchanges whose window closed before `time` teach the patterns. All of them, not only those
-   * whose calls were certain: under steady concurrency no request is ever alone at its service, and the
-   * pattern seen most is kept (call-pattern.ts).
-   */
-  private learnPatterns(time: number): void {
-    const patterns = this.patterns as CallPatterns;
-    for (;;) {
-      const top = this.closing.peek();
-      if (top === undefined || top.openUntil >= time) return;
-      this.closing.pop();
-      patterns.learn(top);
     }
   }
 
@@ -347,28 +361,128 @@ export class TraceBuilder {
 
   /** Emits trees no later exchange can join: every window in them closed before the cursor. */
   private closeTrees(): void {
+    this.settleBefore(this.cursor - this.settleNs);
+    // A tree waits for the refinement of every call that could still join or leave it.
+    const next = this.unsettled[this.unsettledHead];
+    const boundary = next === undefined ? this.cursor : Math.min(this.cursor, next.start);
     for (;;) {
       const top = this.openTrees.peek();
-      if (top === undefined || top.horizon >= this.cursor) return;
+      if (top === undefined || top.horizon >= boundary) return;
       this.openTrees.pop();
       if (top.tree.horizon > top.horizon) this.openTrees.push({ horizon: top.tree.horizon, tree: top.tree });
       else this.emit(top.tree);
     }
   }
 
+  /** The gaps of a settled request teach what is usual for its endpoint (gap-scales.ts). */
+  private learnGaps(parent: WorkItem): void {
+    const calls = parent.children;
+    if (calls.length === 0) {
+      if (parent.respStart < Infinity) this.scales.add(`a ${keyOf(parent)}`, parent.respStart - parent.reqEnd);
+      return;
+    }
+    const key = keyOf(parent);
+    let last = -Infinity;
+    const first = new Map<number, number>();
+    for (const call of calls) {
+      if (call.end > last) last = call.end;
+      const trigger = triggerOf(parent, call, calls);
+      if (call.queued) {
+        this.scales.add(`q ${key}`, call.start - trigger);
+        continue;
+      }
+      const seen = first.get(trigger);
+      if (seen === undefined) first.set(trigger, call.start);
+      else if (call.start < seen) {
+        this.scales.add(`s ${key}`, seen - call.start);
+        first.set(trigger, call.start);
+      } else this.scales.add(`s ${key}`, call.start - seen);
+    }
+    for (const [trigger, start] of first) this.scales.add(`t ${key}`, start - trigger);
+    if (parent.respStart >= last) this.scales.add(`a ${key}`, parent.respStart - last);
+  }
+
+  /** Refines the calls that started before `limit` (refine.ts), once the oldest of them is a slice older. */
+  private settleBefore(limit: number): void {
+    const head = this.unsettled[this.unsettledHead];
+    if (head !== undefined && head.start < limit - SETTLE_SLICE_NS) this.settle(limit);
+  }
+
+  private settle(limit: number): void {
+    const batch: WorkItem[] = [];
+    while (this.unsettledHead < this.unsettled.length && this.unsettled[this.unsettledHead].start < limit) batch.push(this.unsettled[this.unsettledHead++]);
+    if (this.unsettledHead > 1024 && this.unsettledHead * 2 > this.unsettled.length) {
+      this.unsettled = this.unsettled.slice(this.unsettledHead);
+      this.unsettledHead = 0;
+    }
+    if (batch.length === 0) return;
+    this.counts.refined += refineCalls(batch, this.model, this.reparent);
+    for (const call of batch) call.candidates = undefined;
+  }
+
+  /** Moves `call` and its subtree under `parent` (both in trees not emitted yet). */
+  private readonly reparent = (call: WorkItem, parent: WorkItem): void => {
+    const old = call.parent;
+    if (old !== undefined) {
+      old.children.splice(old.children.indexOf(call), 1);
+      old.node.children.splice(old.node.children.indexOf(call.node), 1);
+    }
+    let at = parent.children.length;
+    while (at > 0 && startsAfter(parent.children[at - 1], call)) at--;
+    parent.children.splice(at, 0, call);
+    parent.node.children.splice(at, 0, call.node);
+    call.parent = parent;
+    call.node.link.parentId = parent.node.id;
+    const tree = parent.tree as TreeState;
+    const stack = [call];
+    while (stack.length > 0) {
+      const item = stack.pop() as WorkItem;
+      item.tree = tree;
+      item.node.link.traceId = tree.traceId;
+      item.node.link.depth = (item.parent as WorkItem).node.link.depth + 1;
+      const horizon = Math.max(item.openUntil, item.start);
+      if (horizon > tree.horizon) tree.horizon = horizon;
+      for (const child of item.children) stack.push(child);
+    }
+  };
+
   private emit(tree: TreeState): void {
     if (tree.emitted) return;
     tree.emitted = true;
-    // Closed items take no more children (matters when a tree is emitted early).
+    // Closed items take no more children (matters when a tree is emitted early). Links may have moved
+    // since the tree was opened (refine.ts): size and depth are counted now, and the final calls teach.
+    let size = 0;
+    let depth = 0;
     const stack = [tree.root];
     while (stack.length > 0) {
       const item = stack.pop() as WorkItem;
       item.closed = true;
+      size++;
+      if (item.node.link.depth > depth) depth = item.node.link.depth;
+      // Only calls placed with confidence teach: a pattern learnt from doubtful links would lock its mistakes in.
+      if (item.responded && item.children.every(sure)) {
+        this.patterns?.learn(item);
+        this.learnGaps(item);
+      }
       for (const child of item.children) stack.push(child);
     }
+    tree.size = size;
+    tree.depth = depth;
     this.counts.traces++;
     this.ready.push({ traceId: tree.traceId, root: tree.root.node, size: tree.size, depth: tree.depth });
   }
+}
+
+/** Links as confident as those that teach the call graph teach patterns and gaps (0.8 and 0.95 did worse on the recorded runs). */
+const TEACH_CONFIDENCE = LEARN_CONFIDENCE;
+
+function sure(call: WorkItem): boolean {
+  return call.node.link.confidence >= TEACH_CONFIDENCE;
+}
+
+/** Order of calls under a parent: start, then sequence. */
+function startsAfter(a: WorkItem, b: WorkItem): boolean {
+  return a.start > b.start || (a.start === b.start && a.exchange.seq > b.exchange.seq);
 }
 
 function unnamedServer(item: WorkItem): boolean {

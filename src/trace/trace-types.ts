@@ -57,6 +57,8 @@ export interface TraceCounts {
   late: number;
   /** Exchanges or trees pushed out early because maxPending / maxOpenTrees was reached. */
   forced: number;
+  /** Timing links changed when they were looked at again with the calls around them (refine.ts). */
+  refined: number;
 }
 
 /** Stable id of an exchange within a run, also derivable from a HAR entry: `${connection}#${_connectionIndex}`. */

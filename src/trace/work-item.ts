@@ -28,6 +28,10 @@ export interface WorkItem {
   closed: boolean;
   /** endpointKey(exchange), computed when the call graph first needs it. */
   endpoint: string | undefined;
+  /** Sent the moment its connection came free: it waited in a pool, so its trigger gap says little. */
+  queued: boolean;
+  /** Parents timing could choose among (more than one), kept until the choice is refined (refine.ts). */
+  candidates: WorkItem[] | undefined;
 }
 
 export interface TreeState {
@@ -74,5 +78,7 @@ export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number
     tree: undefined,
     closed: false,
     endpoint: undefined,
+    queued: false,
+    candidates: undefined,
   };
 }
