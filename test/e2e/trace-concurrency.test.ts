@@ -10,9 +10,9 @@ import { Testbed } from './testbed/index.js';
 // Request trees under load: 16 clients back to back (≥ 16 requests in flight at the gateway), calls
 // queued on the services' connection pools and in saturated event loops. With propagated ids every
 // parent link must be right. Timing and endpoints alone are measured (the line is printed): learnt call
-// patterns (which calls an endpoint owes, served first come first served) bring inference from ~35–50%
-// to about 60–94% on the development machine, run to run (the target is 95%); the floor catches a
-// fall back to what gaps alone achieved.
+// patterns (which calls an endpoint owes, served first come first served; learnt only from confident
+// links) bring inference from ~35–50% to about 58–94% on the development machine, run to run (the
+// target is 95%); the floor catches a fall back to what gaps alone achieved.
 
 const installed = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 const ready = process.getuid?.() === 0 && installed('docker') && installed('dockerd') && installed('dumpcap');
