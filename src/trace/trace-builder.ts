@@ -209,6 +209,9 @@ export class TraceBuilder {
       }
       this.process(this.pending.pop() as WorkItem);
     }
+    // Everything that starts before `safe` has been linked: the cursor moves there even when no exchange
+    // did (else, with no more traffic, the newest tree would never close).
+    if (safe > this.cursor) this.cursor = safe;
     this.closeTrees();
   }
 

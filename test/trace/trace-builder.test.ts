@@ -297,6 +297,22 @@ describe('streaming', () => {
     assert.equal(builder.drain().length, 1);
   });
 
+  it('advance() closes the newest tree in completion order too, once its window has passed', () => {
+    const exchanges = hops(tree(0, 'one'));
+    const builder = build([], { inputOrder: 'completion', maxParentSeconds: 1 }).builder;
+    // Completion order: the calls end before the root does.
+    for (const exchange of [...exchanges].reverse()) builder.add(exchange);
+    const first = exchanges[0].request.firstByte;
+    const after = (ms: number) => ({ sec: first.sec + Math.floor((first.nsec + ms * 1e6) / 1e9), nsec: (first.nsec + ms * 1e6) % 1e9 });
+    builder.advance(after(900));
+    assert.equal(builder.drain().length, 0, 'the window (1 s after the start of the latest exchange) has not passed yet');
+    builder.advance(after(1100));
+    const traces = builder.drain();
+    assert.equal(traces.length, 1);
+    assert.equal(traces[0].size, 3);
+    assert.equal(builder.finish().length, 0);
+  });
+
   it('gives the same trees from completion order as from start order (seeded shuffles of concurrent traffic)', () => {
     const random = mulberry32(7);
     const specs: HopSpec[] = [];
