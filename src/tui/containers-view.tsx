@@ -65,16 +65,18 @@ export function ContainersView({ store, dataVersion, width, height, onDrill, onC
   const rows = cache.current!.rows;
   const focused = Math.min(focus, Math.max(0, rows.length - 1));
 
+  // Functional updates: keys may arrive faster than renders.
+  const move = (delta: number) => setFocus((f) => Math.max(0, Math.min(rows.length - 1, Math.min(f, rows.length - 1) + delta)));
   useInput(
     (input, key) => {
       if (key.escape) onClose();
-      else if (key.upArrow) setFocus(Math.max(0, focused - 1));
-      else if (key.downArrow) setFocus(Math.min(rows.length - 1, focused + 1));
-      else if (key.pageUp) setFocus(Math.max(0, focused - tableHeight));
-      else if (key.pageDown) setFocus(Math.max(0, Math.min(rows.length - 1, focused + tableHeight)));
+      else if (key.upArrow) move(-1);
+      else if (key.downArrow) move(1);
+      else if (key.pageUp) move(-tableHeight);
+      else if (key.pageDown) move(tableHeight);
       else if (key.home) setFocus(0);
       else if (key.end) setFocus(Math.max(0, rows.length - 1));
-      else if (input === 's') setSort(pairSortKeys[(pairSortKeys.indexOf(sort) + 1) % pairSortKeys.length]);
+      else if (input === 's') setSort((s) => pairSortKeys[(pairSortKeys.indexOf(s) + 1) % pairSortKeys.length]);
       else if (key.return && rows[focused] !== undefined) onDrill(rows[focused]);
     },
     { isActive },

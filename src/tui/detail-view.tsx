@@ -21,16 +21,18 @@ export function DetailView({ stored, width, height, onClose, isActive }: DetailV
   const rows = Math.max(1, height - 1);
   const maxTop = Math.max(0, lines.length - rows);
   const first = Math.min(top, maxTop);
+  // Functional updates: keys may arrive faster than renders.
+  const scroll = (delta: number) => setTop((t) => Math.max(0, Math.min(maxTop, Math.min(t, maxTop) + delta)));
   useInput(
     (_input, key) => {
       if (key.escape) onClose();
       else if (key.tab) {
         setTab((t) => (t === 'request' ? 'response' : 'request'));
         setTop(0);
-      } else if (key.upArrow) setTop(Math.max(0, first - 1));
-      else if (key.downArrow) setTop(Math.min(maxTop, first + 1));
-      else if (key.pageUp) setTop(Math.max(0, first - rows));
-      else if (key.pageDown) setTop(Math.min(maxTop, first + rows));
+      } else if (key.upArrow) scroll(-1);
+      else if (key.downArrow) scroll(1);
+      else if (key.pageUp) scroll(-rows);
+      else if (key.pageDown) scroll(rows);
       else if (key.home) setTop(0);
       else if (key.end) setTop(maxTop);
     },

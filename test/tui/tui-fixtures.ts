@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
 import { createPipeline } from '../../src/cli/pipeline.js';
 import { readContainerIntervals } from '../../src/cli/read-containers.js';
 import { timelineFromIntervals } from '../../src/containers/ledger.js';
@@ -95,4 +97,20 @@ export function resize(stdout: NodeJS.EventEmitter, columns: number, rows: numbe
   Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
   Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
   stdout.emit('resize');
+}
+
+/** Renders at a terminal size (Ink lays out to stdout.columns) and waits for the frame. */
+export async function renderAt(element: ReactElement, columns: number, rows: number): Promise<ReturnType<typeof render>> {
+  const rendered = render(element);
+  resize(rendered.stdout, columns, rows);
+  rendered.rerender(element);
+  await settle(30);
+  return rendered;
+}
+
+/** Every line of a frame fits the width (after removing colours). */
+export function assertFits(frame: string | undefined, columns: number): void {
+  for (const line of plainLines(frame)) {
+    if (line.length > columns) throw new Error(`line of ${line.length} columns exceeds ${columns}: ${line}`);
+  }
 }
