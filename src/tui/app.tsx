@@ -1,4 +1,4 @@
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, Text, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ExchangeStore, StoredExchange } from '../store/exchange-store.js';
 import type { FilterSyntaxError } from '../store/filter.js';
@@ -10,6 +10,7 @@ import { DetailView } from './detail-view.js';
 import { ExchangeList, LIST_CHROME_LINES } from './exchange-list.js';
 import { FILTER_BAR_LINES, FilterBar } from './filter-bar.js';
 import { HelpView } from './help-view.js';
+import { eachKey } from './key-chars.js';
 import { FrozenList, LiveList, type ListModel } from './list-model.js';
 import { sameStatus, type TuiStatus } from './status.js';
 import { StatusLine } from './status-line.js';
@@ -131,55 +132,53 @@ export function App({ store, status, onExport, onQuit, initialFilter, hint }: Ap
     setView('waterfall');
   };
 
-  useInput(
-    (input, key) => {
-      if (key.ctrl || key.meta) return;
-      if (input === 'q') return onQuit();
-      if (view === 'help') {
-        if (key.escape || input === '?') setView(helpReturn);
-        return;
-      }
-      if (input === '?') {
-        setHelpReturn(view);
-        setView('help');
-        return;
-      }
-      if (input === ' ') return togglePause();
-      if (view === 'waterfall') return; // the waterfall has its own keys and Esc
-      if (view === 'detail') {
-        if (input === 'w') openWaterfall(detail, 'detail');
-        return; // scrolling, Tab and Esc are the detail view's
-      }
-      if (view === 'containers') {
-        if (input === '/') setFilter({ open: true });
-        else if (input === 'e') exportNow();
-        return; // the rest are the containers view's
-      }
-      const page = Math.max(1, listRows - 1);
-      if (key.upArrow) model.move(-1);
-      else if (key.downArrow) model.move(1);
-      else if (key.pageUp) model.move(-page);
-      else if (key.pageDown) model.move(page);
-      else if (key.home) model.home();
-      else if (key.end || input === 'F') model.follow();
-      else if (key.return) {
-        const focused = model.focused();
-        if (focused === undefined) return;
-        setDetail(focused);
-        setView('detail');
-      } else if (input === '/') setFilter({ open: true });
-      else if (input === 't') setView('containers');
-      else if (input === 'w') openWaterfall(model.focused(), 'list');
-      else if (input === 'c') {
-        store.clear();
-        cursor.sync();
-        if (frozen !== undefined) setFrozen({ list: new FrozenList(live, listRows), version: store.version });
-      } else if (input === 'e') exportNow();
-      else return;
-      rerender();
-    },
-    { isActive: !filter.open },
-  );
+  const handleKey = (input: string, key: Key) => {
+    if (key.ctrl || key.meta) return;
+    if (input === 'q') return onQuit();
+    if (view === 'help') {
+      if (key.escape || input === '?') setView(helpReturn);
+      return;
+    }
+    if (input === '?') {
+      setHelpReturn(view);
+      setView('help');
+      return;
+    }
+    if (input === ' ') return togglePause();
+    if (view === 'waterfall') return; // the waterfall has its own keys and Esc
+    if (view === 'detail') {
+      if (input === 'w') openWaterfall(detail, 'detail');
+      return; // scrolling, Tab and Esc are the detail view's
+    }
+    if (view === 'containers') {
+      if (input === '/') setFilter({ open: true });
+      else if (input === 'e') exportNow();
+      return; // the rest are the containers view's
+    }
+    const page = Math.max(1, listRows - 1);
+    if (key.upArrow) model.move(-1);
+    else if (key.downArrow) model.move(1);
+    else if (key.pageUp) model.move(-page);
+    else if (key.pageDown) model.move(page);
+    else if (key.home) model.home();
+    else if (key.end || input === 'F') model.follow();
+    else if (key.return) {
+      const focused = model.focused();
+      if (focused === undefined) return;
+      setDetail(focused);
+      setView('detail');
+    } else if (input === '/') setFilter({ open: true });
+    else if (input === 't') setView('containers');
+    else if (input === 'w') openWaterfall(model.focused(), 'list');
+    else if (input === 'c') {
+      store.clear();
+      cursor.sync();
+      if (frozen !== undefined) setFrozen({ list: new FrozenList(live, listRows), version: store.version });
+    } else if (input === 'e') exportNow();
+    else return;
+    rerender();
+  };
+  useInput((input, key) => eachKey(input, key, handleKey), { isActive: !filter.open });
 
   const filterInfo =
     store.filterText === '' ? undefined : `filter: ${store.filterText} (${model.count.toLocaleString('en-US')} shown)`;

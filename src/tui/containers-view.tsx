@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import type { ExchangeStore } from '../store/exchange-store.js';
 import { pairSortKeys, pairStats, type PairSortKey, type PairStats } from '../store/pair-stats.js';
 import { fitEnd, fitMiddle, formatBytes, formatMs, printable } from '../sinks/table-sink.js';
+import { eachKey } from './key-chars.js';
 import { scrollTop } from './scroll-window.js';
 
 export interface ContainersViewProps {
@@ -68,17 +69,17 @@ export function ContainersView({ store, dataVersion, width, height, onDrill, onC
   // Functional updates: keys may arrive faster than renders.
   const move = (delta: number) => setFocus((f) => Math.max(0, Math.min(rows.length - 1, Math.min(f, rows.length - 1) + delta)));
   useInput(
-    (input, key) => {
-      if (key.escape) onClose();
-      else if (key.upArrow) move(-1);
-      else if (key.downArrow) move(1);
-      else if (key.pageUp) move(-tableHeight);
-      else if (key.pageDown) move(tableHeight);
-      else if (key.home) setFocus(0);
-      else if (key.end) setFocus(Math.max(0, rows.length - 1));
-      else if (input === 's') setSort((s) => pairSortKeys[(pairSortKeys.indexOf(s) + 1) % pairSortKeys.length]);
-      else if (key.return && rows[focused] !== undefined) onDrill(rows[focused]);
-    },
+    (chunk, chunkKey) => eachKey(chunk, chunkKey, (input, key) => {
+        if (key.escape) onClose();
+        else if (key.upArrow) move(-1);
+        else if (key.downArrow) move(1);
+        else if (key.pageUp) move(-tableHeight);
+        else if (key.pageDown) move(tableHeight);
+        else if (key.home) setFocus(0);
+        else if (key.end) setFocus(Math.max(0, rows.length - 1));
+        else if (input === 's') setSort((s) => pairSortKeys[(pairSortKeys.indexOf(s) + 1) % pairSortKeys.length]);
+        else if (key.return && rows[focused] !== undefined) onDrill(rows[focused]);
+      }),
     { isActive },
   );
 

@@ -21,7 +21,8 @@ export function statusParts({ status, kept, evicted, paused }: Omit<StatusLinePr
   parts.push(status.finished ? `${status.source} (read)` : status.source);
   parts.push(`${count(kept)} kept${evicted > 0 ? `, ${count(evicted)} evicted` : ''}`);
   parts.push(`${count(status.packets)} pkts`);
-  if (status.kernelDrops > 0 || status.queueDrops > 0 || status.interfaces.length > 0) {
+  // Drops only exist for live capture; a file has none to report.
+  if (status.kernelDrops > 0 || status.queueDrops > 0 || status.source === 'live') {
     parts.push(`drops ${count(status.kernelDrops)} kernel ${count(status.queueDrops)} queue`);
   }
   parts.push(status.resolver);

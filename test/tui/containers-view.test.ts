@@ -57,6 +57,13 @@ describe('ContainersView', () => {
     r.unmount();
   });
 
+  it('takes keys that arrive in one read one by one ("ssss" from a held key or tmux)', async () => {
+    const r = await renderAt(view(), 120, 24);
+    await press(r.stdin, 'ssss');
+    assert.match(plainLines(r.lastFrame())[0], /sort: p95/);
+    r.unmount();
+  });
+
   it('shows error rates in red and fits 80 columns (without the REQS column)', async () => {
     const r = await renderAt(h(ContainersView, { store, dataVersion: store.version, width: 80, height: 20, isActive: true, onDrill: () => {}, onClose: () => {} }), 80, 24);
     assert.doesNotMatch(plainLines(r.lastFrame())[1], /REQS/);
