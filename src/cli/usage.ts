@@ -18,7 +18,8 @@ Usage:
 Terminal UI (--tui; keys: ? shows them all):
   list      ↑/↓ PgUp/PgDn Home/End move; F follow new rows; Enter detail; / filter (same language as
             --filter; Enter applies, Esc cancels); t containers view (s sorts, Enter shows a pair's
-            exchanges); w request tree of the focused exchange; space pause the view (capture goes on);
+            exchanges); w waterfall of the focused exchange's request tree (bars on a shared
+            time axis, latency, share of the root's time, critical path marked ●); space pause the view (capture goes on);
             c clear; e export the filtered exchanges as HAR (hopscope-YYYYMMDD-HHMMSS.har here,
             credentials redacted unless --no-redact); q or Ctrl-C quit
   detail    ↑/↓ PgUp/PgDn scroll; Tab request/response; Esc back
@@ -51,9 +52,11 @@ Output (one of; the default is a table, one line per exchange):
   --summary             per client→server pair: counts, status classes, latency percentiles, bytes
   --json                with --summary: the summary as JSON
   --har <file|->        a HAR 1.2 file (credentials redacted; see --no-redact)
-  --traces              read: request trees across containers (by trace headers, else by timing): the
-                        table becomes one tree per root request, critical path marked; --jsonl/--har
-                        entries get _traceId, _parentId, _depth; --summary adds a section per root endpoint
+  --traces              request trees across containers (by trace headers, else by timing): the table
+                        prints one tree per root request, critical path marked (live: once the tree is
+                        complete, ~30 s of capture time after it started); --jsonl/--har entries get
+                        _traceId, _parentId, _depth (live: written tree by tree once settled); --summary
+                        adds a section per root endpoint
 
 Options:
   --filter <expr>       keep matching exchanges, e.g. 'status>=500', 'server=users and latency>100ms'

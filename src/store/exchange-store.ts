@@ -174,7 +174,11 @@ export class ExchangeStore {
     return this.byId.get(id);
   }
 
-  /** Kept exchanges whose link.parentId is this exchange id, in insertion order. */
+  /**
+   * Kept exchanges whose link.parentId was this exchange id when they were added, in insertion order.
+   * A link the builder fills in later (live capture, completion order) is not indexed here: the
+   * waterfall finds those by the tree's trace id (tui/trace-view-model.ts).
+   */
   childrenOf(id: string): StoredExchange[] {
     const siblings = this.children.get(id);
     return siblings === undefined ? [] : siblings.slice(0, siblings.length);
