@@ -16,6 +16,11 @@ import type { WorkItem } from './work-item.js';
  * that has owed such a call the longest: under load, when calls wait for pooled connections and the gaps
  * between a trigger and its call say nothing, this order still does.
  */
+/*
+ * Where the builder has searched patterns (counted without links and ordered by how well they explain
+ * the traffic, pattern-search.ts), those are fixed here and win; what is learnt from the builder's own
+ * links only fills in before the first search and for endpoints the search leaves out.
+ */
 /** One call of a pattern: the k-th call (occurrence, from 0) to an endpoint. */
 export interface PatternStep {
   endpoint: string;
@@ -61,8 +66,27 @@ export class CallPatterns {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
+  /**
+   * Patterns chosen outside (pattern-search.ts: counted calls, and which call waits for which as best
+   * explains the traffic): they override what is learnt from links, for their endpoints.
+   */
+  private readonly fixed = new Map<string, PatternStats>();
+  /** No more learning from links (a replay of the pattern search). */
+  frozen = false;
+
+  /** Sets `endpoint`'s pattern: `steps` sorted as stepsOf sorts them, `after[i]` the step whose end triggers step i (−1: the request). */
+  setFixed(endpoint: string, steps: readonly PatternStep[], after: readonly number[]): void {
+    if (!this.fixed.has(endpoint) && this.fixed.size >= this.limits.maxEndpoints) return;
+    this.fixed.set(endpoint, { steps: [...steps], signature: signatureOf(steps), count: 1, counts: undefined, follows: [], after: [...after] });
+  }
+
+  clearFixed(): void {
+    this.fixed.clear();
+  }
+
   /** Records what `parent` did: call it once its window closed and its children are final. */
   learn(parent: WorkItem): void {
+    if (this.frozen) return;
     const children = parent.children;
     if (children.length > this.limits.maxSteps) return;
     const key = keyOf(parent);
@@ -73,7 +97,7 @@ export class CallPatterns {
       this.byEndpoint.set(key, variants);
     }
     const slots = slotsOf(children);
-    const signature = slots.map((s) => `${s.step.endpoint}#${s.step.occurrence}`).join('\n');
+    const signature = signatureOf(slots.map((s) => s.step));
     let stats = variants.find((v) => v.signature === signature);
     if (stats === undefined) {
       if (variants.length >= this.limits.maxVariants) return;
@@ -89,6 +113,8 @@ export class CallPatterns {
 
   /** The endpoint's usual pattern: the variant seen most, when it is most of what was seen. */
   private patternOf(parent: WorkItem): PatternStats | undefined {
+    const fixed = this.fixed.get(keyOf(parent));
+    if (fixed !== undefined) return fixed;
     const variants = this.byEndpoint.get(keyOf(parent));
     if (variants === undefined) return undefined;
     let best: PatternStats | undefined;
@@ -142,6 +168,21 @@ export class CallPatterns {
   }
 }
 
+/** The steps of a pattern with these calls per endpoint, sorted as slotsOf sorts them. */
+export function stepsOf(counts: ReadonlyMap<string, number>): PatternStep[] {
+  const steps: PatternStep[] = [];
+  for (const [endpoint, n] of counts) for (let occurrence = 0; occurrence < n; occurrence++) steps.push({ endpoint, occurrence });
+  return steps.sort(byStep);
+}
+
+function signatureOf(steps: readonly PatternStep[]): string {
+  return steps.map((s) => `${s.endpoint}#${s.occurrence}`).join('\n');
+}
+
+function byStep(a: PatternStep, b: PatternStep): number {
+  return a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : a.occurrence - b.occurrence;
+}
+
 interface Slot {
   step: PatternStep;
   child: WorkItem;
@@ -157,7 +198,7 @@ function slotsOf(children: readonly WorkItem[]): Slot[] {
     seen.set(endpoint, occurrence + 1);
     slots.push({ step: { endpoint, occurrence }, child });
   }
-  return slots.sort((a, b) => (a.step.endpoint < b.step.endpoint ? -1 : a.step.endpoint > b.step.endpoint ? 1 : a.step.occurrence - b.step.occurrence));
+  return slots.sort((a, b) => byStep(a.step, b.step));
 }
 
 /** Share of samples in which a step must have started after another ended for that one to be its trigger. */

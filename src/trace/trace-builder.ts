@@ -4,6 +4,8 @@ import { MinHeap } from './min-heap.js';
 import { OpenIndex } from './open-index.js';
 import { CallGraph } from './call-graph.js';
 import { CallPatterns } from './call-pattern.js';
+import { CallCounts } from './call-counts.js';
+import { replayCopy, searchPatterns, type SearchedPattern } from './pattern-search.js';
 import { GapScales } from './gap-scales.js';
 import { keyOf, refineCalls, triggerOf, type RefineModel } from './refine.js';
 import { chooseParent, type Choice, type Owed } from './parent-choice.js';
@@ -39,8 +41,27 @@ export interface TraceBuilderOptions {
    * around it (refine.ts); trees are emitted that much later. 0 (default) keeps the first choice: on the testbed this second look has not beaten it yet (see refine.ts).
    */
   settleSeconds?: number;
+  /**
+   * The first exchanges are linked at once but their trees are held until this many have been linked
+   * or `warmupSeconds` of capture time have passed; then the call patterns are searched
+   * (pattern-search.ts) and the held exchanges linked again with them (their links change in place).
+   * Default 1024; 0 holds nothing (patterns are searched later and apply from then on).
+   */
+  warmupExchanges?: number;
+  /** Longest warm-up in capture time (seconds). Default 5. */
+  warmupSeconds?: number;
 }
 
+/** Exchanges the pattern search replays (the latest linked). */
+const REPLAY_WINDOW = 1024;
+/** The first pattern search runs after this many exchanges, then after twice as many… */
+const FIRST_SEARCH = 256;
+/** EM iterations of the count fit before a search. */
+const SEARCH_FIT_ITERATIONS = 30;
+/** …up to this many between two searches. */
+const SEARCH_EVERY_MAX = 32_768;
+/** Exchanges after which the order of calls is searched again even when the counts did not change. */
+const SEARCH_AGAIN_AFTER = 262_144;
 /** Links at least this confident teach the call graph. */
 const LEARN_CONFIDENCE = 0.9;
 
@@ -68,9 +89,12 @@ interface Decision {
 /**
  * Groups exchanges into request trees across containers, from propagated ids where requests carry them
  * and otherwise from capture time and endpoints: a call that service B starts while one of B's inbound
- * requests is open is a candidate child of it (see parent-choice.ts). Streaming: `add` exchanges,
- * collect finished trees with `drain`, and `finish` at the end of the capture. Memory follows the
- * number of requests in flight (plus the held window in 'completion' order), bounded by the options.
+ * requests is open is a candidate child of it (see parent-choice.ts); among several, what each
+ * endpoint's requests owe decides: which calls it makes and which waits for which (call-counts.ts,
+ * pattern-search.ts; the first exchanges are held and linked again once these are known, see
+ * `warmupExchanges`). Streaming: `add` exchanges, collect finished trees with `drain`, and `finish` at
+ * the end of the capture. Memory follows the number of requests in flight (plus the held window in
+ * 'completion' order, the warm-up and the search's replay window), bounded by the options.
  */
 export class TraceBuilder {
   readonly counts: TraceCounts = {
@@ -97,17 +121,31 @@ export class TraceBuilder {
   /** Latest capture time seen ('completion' order). */
   private watermark = -Infinity;
   private processed = 0;
-  private readonly byService = new OpenIndex();
-  private readonly byTrace = new OpenIndex();
+  private byService = new OpenIndex();
+  private byTrace = new OpenIndex();
   private readonly pending = new MinHeap<WorkItem>((a, b) => a.start < b.start || (a.start === b.start && a.exchange.seq < b.exchange.seq));
-  private readonly openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
+  private openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
   private ready: Trace[] = [];
   private readonly candidates: WorkItem[] = [];
   /** Connection id → end of its latest exchange: a call sent the moment its connection came free was queued in a pool. */
-  private readonly connectionFree = new Map<string, number>();
-  private readonly graph: CallGraph | undefined;
-  private readonly fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
+  private connectionFree = new Map<string, number>();
+  private graph: CallGraph | undefined;
+  private fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
   private readonly patterns: CallPatterns | undefined;
+  /** Calls per endpoint counted without links, and the recent exchanges the pattern search replays (undefined in a replay). */
+  private readonly callCounts: CallCounts | undefined;
+  private recent: Exchange[] = [];
+  private recentNext = 0;
+  private nextSearch = FIRST_SEARCH;
+  private searched: ReadonlyMap<string, SearchedPattern> = new Map();
+  /** Pattern searches run so far. */
+  searches = 0;
+  /** Items linked during the warm-up, in the order they were processed; undefined once it is over. */
+  private held: WorkItem[] | undefined = [];
+  private readonly warmupExchanges: number;
+  private readonly warmupNs: number;
+  /** Linking held items again: they do not feed the counts or the replay window a second time. */
+  private relinking = false;
   private readonly owed: Owed | undefined;
   /** Calls linked by timing among several parents, in start order, waiting to be refined. */
   private unsettled: WorkItem[] = [];
@@ -116,7 +154,11 @@ export class TraceBuilder {
   private readonly scales = new GapScales();
   private readonly model: RefineModel;
 
-  constructor(options: TraceBuilderOptions = {}) {
+  /** `replayOf`: patterns fixed for a replay of the pattern search (which learns nothing and searches nothing). */
+  constructor(
+    private readonly options: TraceBuilderOptions = {},
+    replayOf?: ReadonlyMap<string, SearchedPattern>,
+  ) {
     this.useIds = options.useIds ?? true;
     const extra = (options.extraIdHeaders ?? []).map((name) => name.toLowerCase());
     this.extraIdHeaders = new Set(extra);
@@ -128,6 +170,14 @@ export class TraceBuilder {
     this.graph = options.learnCallGraph === false ? undefined : new CallGraph();
     this.fit = this.graph?.fit;
     this.patterns = options.learnCallGraph === false ? undefined : new CallPatterns();
+    if (this.patterns !== undefined && replayOf !== undefined) {
+      this.patterns.frozen = true;
+      for (const [endpoint, pattern] of replayOf) this.patterns.setFixed(endpoint, pattern.steps, pattern.after);
+    }
+    this.callCounts = this.patterns === undefined || replayOf !== undefined ? undefined : new CallCounts();
+    this.warmupExchanges = this.callCounts === undefined ? 0 : (options.warmupExchanges ?? 1024);
+    this.warmupNs = (options.warmupSeconds ?? 5) * 1e9;
+    if (this.warmupExchanges <= 0) this.held = undefined;
     const patterns = this.patterns;
     this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
     this.settleNs = (options.settleSeconds ?? 0) * 1e9;
@@ -180,6 +230,16 @@ export class TraceBuilder {
       this.cursor = time;
       this.closeTrees();
     }
+    // No traffic: the warm-up also ends once its capture time has passed.
+    if (this.held !== undefined && this.held.length > 0 && time - this.held[0].start >= this.warmupNs) {
+      this.warmupDue = true;
+      this.closeTrees();
+    }
+  }
+
+  /** The call patterns the latest search found, by endpoint (endpointKey of the parent). */
+  get patternsFound(): ReadonlyMap<string, SearchedPattern> {
+    return this.searched;
   }
 
   /** Trees completed since the last call, in the order their windows closed. */
@@ -192,6 +252,7 @@ export class TraceBuilder {
   /** End of capture: links everything held, completes every open tree and returns what `drain` has not. */
   finish(): Trace[] {
     while (this.pending.size > 0) this.process(this.pending.pop() as WorkItem);
+    if (this.held !== undefined) this.endWarmup();
     this.settle(Infinity);
     const rest: TreeState[] = [];
     while (this.openTrees.size > 0) rest.push((this.openTrees.pop() as TreeEntry).tree);
@@ -230,7 +291,9 @@ export class TraceBuilder {
     this.connectionFree.set(connection.id, item.end);
     item.queued = queued;
     const decision = this.decide(item, queued);
+    if (this.callCounts !== undefined && !this.relinking) this.remember(item);
     this.link(item, decision);
+    if (this.held !== undefined && !this.relinking) this.held.push(item);
     if (decision.via === 'timing' && item.ids.keys === undefined && item.ids.spanId === undefined && this.candidates.length > 1 && this.settleNs > 0) {
       item.candidates = this.candidates.slice();
       this.unsettled.push(item);
@@ -240,6 +303,99 @@ export class TraceBuilder {
       if (item.serverKey !== undefined) this.byService.add(`c${item.serverKey}`, item);
       if (item.ids.traceId !== undefined) this.byTrace.add(item.ids.traceId, item);
     }
+  }
+
+  /** Feeds the call counts and the replay window; searches patterns at growing intervals. */
+  private remember(item: WorkItem): void {
+    const counts = this.callCounts as CallCounts;
+    counts.observe(item, this.candidates);
+    const copy = replayCopy(item.exchange);
+    if (this.recent.length < REPLAY_WINDOW) this.recent.push(copy);
+    else this.recent[this.recentNext] = copy;
+    this.recentNext = (this.recentNext + 1) % REPLAY_WINDOW;
+    if (this.held !== undefined && this.held.length > 0 && (this.processed >= this.warmupExchanges || item.start - this.held[0].start >= this.warmupNs)) {
+      // Linked (and held) after this returns: the warm-up ends with the next exchange.
+      this.warmupDue = true;
+      return;
+    }
+    if (this.held !== undefined || this.processed < this.nextSearch) return;
+    this.search();
+  }
+
+  private warmupDue = false;
+  private searchedSignature = '';
+  private searchedAt = 0;
+
+  private search(): void {
+    const counts = this.callCounts as CallCounts;
+    this.nextSearch = this.processed + Math.min(Math.max(this.processed, FIRST_SEARCH), SEARCH_EVERY_MAX);
+    counts.fit(SEARCH_FIT_ITERATIONS);
+    // The order of calls is searched again when what is counted changed, else only now and then.
+    const signature = countsSignature(counts.all());
+    if (signature === this.searchedSignature && this.processed - this.searchedAt < SEARCH_AGAIN_AFTER) return;
+    this.searchedSignature = signature;
+    this.searchedAt = this.processed;
+    const replay = (patterns: ReadonlyMap<string, SearchedPattern>) => {
+      const builder = new TraceBuilder({ ...this.options, useIds: false, inputOrder: 'start', settleSeconds: 0 }, patterns);
+      const traces: Trace[] = [];
+      const n = this.recent.length;
+      const first = n < REPLAY_WINDOW ? 0 : this.recentNext;
+      for (let i = 0; i < n; i++) {
+        builder.add(this.recent[(first + i) % n]);
+        for (const trace of builder.drain()) traces.push(trace);
+      }
+      for (const trace of builder.finish()) traces.push(trace);
+      return traces;
+    };
+    this.searched = searchPatterns(counts.all(), this.searched, replay);
+    this.searches++;
+    const patterns = this.patterns as CallPatterns;
+    patterns.clearFixed();
+    for (const [endpoint, pattern] of this.searched) patterns.setFixed(endpoint, pattern.steps, pattern.after);
+  }
+
+  /** Searches the patterns, then links every held exchange again, from scratch, with them. */
+  private endWarmup(): void {
+    const held = this.held as WorkItem[];
+    this.held = undefined;
+    this.warmupDue = false;
+    if (this.callCounts === undefined || held.length === 0) return;
+    this.search();
+    this.byService = new OpenIndex();
+    this.byTrace = new OpenIndex();
+    this.openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);
+    this.connectionFree = new Map();
+    // What links taught in the first pass is learnt again as they are made (ids and timing compared as before).
+    if (this.graph !== undefined) {
+      this.graph = new CallGraph();
+      this.fit = this.graph.fit;
+    }
+    this.unsettled = [];
+    this.unsettledHead = 0;
+    const cursor = this.cursor;
+    this.cursor = -Infinity;
+    const counts = this.counts;
+    counts.links = { span: 0, trace: 0, timing: 0 };
+    counts.agreements = 0;
+    counts.disagreements = 0;
+    counts.late = 0;
+    this.relinking = true;
+    const processed = this.processed;
+    for (const old of held) {
+      const item = workItem(old.exchange, old.ids, this.baseSec as number, this.maxParentNs);
+      // The node and its link stay the objects add() returned: they change in place.
+      const node = old.node;
+      node.children.length = 0;
+      Object.assign(node.link, { traceId: '', parentId: undefined, depth: 0, inferred: false, confidence: 1, via: 'root' });
+      item.node = node;
+      this.process(item);
+      // As add() does: trees that closed teach the patterns before the next exchange is linked.
+      this.closeTrees();
+    }
+    this.processed = processed;
+    // Capture time may have moved past the last held exchange (advance()).
+    if (cursor > this.cursor) this.cursor = cursor;
+    this.relinking = false;
   }
 
   /** Inbound exchanges of the caller's service open when `item` started: same container when both are named, else same IP. */
@@ -356,7 +512,8 @@ export class TraceBuilder {
     item.tree = tree;
     link.traceId = tree.traceId;
     this.openTrees.push({ horizon, tree });
-    while (this.openTrees.size > this.maxOpenTrees) {
+    // While warming up, trees are held (at most warmupExchanges): they will be built again.
+    while (this.held === undefined && this.openTrees.size > this.maxOpenTrees) {
       this.counts.forced++;
       this.emit((this.openTrees.pop() as TreeEntry).tree);
     }
@@ -364,6 +521,10 @@ export class TraceBuilder {
 
   /** Emits trees no later exchange can join: every window in them closed before the cursor. */
   private closeTrees(): void {
+    if (this.held !== undefined) {
+      if (!this.warmupDue) return;
+      this.endWarmup();
+    }
     this.settleBefore(this.cursor - this.settleNs);
     // A tree waits for the refinement of every call that could still join or leave it.
     const next = this.unsettled[this.unsettledHead];
@@ -481,6 +642,12 @@ const TEACH_CONFIDENCE = LEARN_CONFIDENCE;
 
 function sure(call: WorkItem): boolean {
   return call.node.link.confidence >= TEACH_CONFIDENCE;
+}
+
+function countsSignature(counts: ReadonlyMap<string, ReadonlyMap<string, number>>): string {
+  const lines: string[] = [];
+  for (const [parent, calls] of counts) for (const [child, n] of calls) lines.push(`${parent}\t${child}\t${n}`);
+  return lines.sort().join('\n');
 }
 
 /** Order of calls under a parent: start, then sequence. */

@@ -10,6 +10,11 @@ export interface WorkItem {
   node: TraceNode;
   ids: PropagatedIds;
   start: number;
+  /**
+   * When the caller decided to send it: the SYN of a new connection (the request follows once the
+   * connection is up, which can take long under load), else the request's first byte.
+   */
+  issue: number;
   /** Request last byte: when a service usually acts on a request. */
   reqEnd: number;
   /** Response first byte, or +∞ without a response. */
@@ -56,6 +61,8 @@ export function nsAfter(ts: Timestamp, baseSec: number): number {
 export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number, maxParentNs: number): WorkItem {
   const { request, response } = exchange;
   const start = nsAfter(request.firstByte, baseSec);
+  const syn = exchange.connection.index === 0 ? exchange.connection.handshake.syn : undefined;
+  const issue = syn === undefined ? start : Math.min(start, nsAfter(syn, baseSec));
   const reqEnd = Math.max(start, nsAfter(request.lastByte, baseSec));
   const respStart = response === undefined ? Infinity : nsAfter(response.firstByte, baseSec);
   const end = response === undefined ? reqEnd : Math.max(reqEnd, nsAfter(response.lastByte, baseSec));
@@ -66,6 +73,7 @@ export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number
     node: { id: exchangeId(exchange), exchange, link: { traceId: '', parentId: undefined, depth: 0, inferred: false, confidence: 1, via: 'root' }, children: [] },
     ids,
     start,
+    issue,
     reqEnd,
     respStart,
     end,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withoutPropagationHeaders } from '../../src/trace/propagation.js';
+import { TraceBuilder } from '../../src/trace/trace-builder.js';
 import { exchangeId, traceNodes } from '../../src/trace/trace-types.js';
 import { mulberry32 } from '../support/mulberry32.js';
 import { build, hops, ip, traceparent, type HopSpec } from './support/hops.js';
@@ -295,6 +296,24 @@ describe('streaming', () => {
     assert.equal(builder.drain().length, 0);
     builder.advance({ sec: exchanges[0].request.firstByte.sec + 1, nsec: 0 });
     assert.equal(builder.drain().length, 1);
+  });
+
+  it('holds the first trees for the warm-up (exchanges or capture time), then emits them', () => {
+    const exchanges = hops(tree(0, 'one'));
+    const first = exchanges[0].request.firstByte;
+    const warming = new TraceBuilder({ warmupSeconds: 5 });
+    for (const exchange of exchanges) warming.add(exchange);
+    warming.advance({ sec: first.sec + 1, nsec: first.nsec });
+    assert.equal(warming.drain().length, 0, 'still warming up');
+    warming.advance({ sec: first.sec + 5, nsec: first.nsec + 1 });
+    assert.equal(warming.drain().length, 1);
+    const byCount = new TraceBuilder({ warmupExchanges: 2 });
+    for (const exchange of [...exchanges, ...hops(tree(100, 'two'))]) byCount.add(exchange);
+    assert.deepEqual(byCount.drain().map((t) => t.root.exchange.request.head.target), ['/one']);
+    const none = new TraceBuilder({ warmupExchanges: 0 });
+    for (const exchange of exchanges) none.add(exchange);
+    none.advance({ sec: first.sec + 1, nsec: first.nsec });
+    assert.equal(none.drain().length, 1);
   });
 
   it('advance() closes the newest tree in completion order too, once its window has passed', () => {
