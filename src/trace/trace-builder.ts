@@ -48,7 +48,7 @@ export interface TraceBuilderOptions {
    * Default 1024; 0 holds nothing (patterns are searched later and apply from then on).
    */
   warmupExchanges?: number;
-  /** Longest warm-up in capture time (seconds). Default 5. */
+  /** Longest warm-up in capture time (seconds): start-up stalls make the first seconds a poor sample. Default 10. */
   warmupSeconds?: number;
 }
 
@@ -176,7 +176,7 @@ export class TraceBuilder {
     }
     this.callCounts = this.patterns === undefined || replayOf !== undefined ? undefined : new CallCounts();
     this.warmupExchanges = this.callCounts === undefined ? 0 : (options.warmupExchanges ?? 1024);
-    this.warmupNs = (options.warmupSeconds ?? 5) * 1e9;
+    this.warmupNs = (options.warmupSeconds ?? 10) * 1e9;
     if (this.warmupExchanges <= 0) this.held = undefined;
     const patterns = this.patterns;
     this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
@@ -325,16 +325,20 @@ export class TraceBuilder {
   private warmupDue = false;
   private searchedSignature = '';
   private searchedAt = 0;
+  /** The latest search replayed a full window. */
+  private searchedFull = false;
 
   private search(): void {
     const counts = this.callCounts as CallCounts;
     this.nextSearch = this.processed + Math.min(Math.max(this.processed, FIRST_SEARCH), SEARCH_EVERY_MAX);
     counts.fit(SEARCH_FIT_ITERATIONS);
-    // The order of calls is searched again when what is counted changed, else only now and then.
+    // The order of calls is searched again while the replay window still grows, when what is counted
+    // changed, else only now and then.
     const signature = countsSignature(counts.all());
-    if (signature === this.searchedSignature && this.processed - this.searchedAt < SEARCH_AGAIN_AFTER) return;
+    if (this.searchedFull && signature === this.searchedSignature && this.processed - this.searchedAt < SEARCH_AGAIN_AFTER) return;
     this.searchedSignature = signature;
     this.searchedAt = this.processed;
+    this.searchedFull = this.recent.length >= REPLAY_WINDOW;
     const replay = (patterns: ReadonlyMap<string, SearchedPattern>) => {
       const builder = new TraceBuilder({ ...this.options, useIds: false, inputOrder: 'start', settleSeconds: 0 }, patterns);
       const traces: Trace[] = [];
