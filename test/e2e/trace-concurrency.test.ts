@@ -9,11 +9,12 @@ import { Testbed } from './testbed/index.js';
 
 // Request trees under load: 16 clients back to back (≥ 16 requests in flight at the gateway), calls
 // queued on the services' connection pools and in saturated event loops. With propagated ids every
-// parent link must be right. Timing and endpoints alone are measured (the line is printed): learnt call
-// patterns (which calls an endpoint owes, served first come first served; learnt only from confident
-// links) bring inference from ~35–50% to 47–94% on the development machine, run to run (eleven runs:
-// 47, 60, 67, 71, 73, 75, 79, 87, 92, 94, 94%; the target is 95%). The floor sits a few points below
-// the worst run seen: it catches a fall back to gaps alone, not the spread between runs.
+// parent link must be right. Timing and endpoints alone are measured (the line is printed): call
+// patterns counted and ordered from timing alone (call-counts.ts, pattern-search.ts), served first come
+// first served, give 91–96% on fresh runs of an otherwise quiet development machine (91, 93, 93, 94,
+// 96%) and 75–95% on runs recorded while other work loaded it (75, 77, 77, 77, 78, 91, 91, 92, 94, 94,
+// 95%); learning from the builder's own links gave 47–94%. The target is 95%. The floor sits a few
+// points below the worst run seen: it catches a fall back, not the spread between runs.
 
 const installed = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 const ready = process.getuid?.() === 0 && installed('docker') && installed('dockerd') && installed('dumpcap');
@@ -55,7 +56,7 @@ describe('request trees under concurrent load', { skip: skipUnless(ready, 'needs
     assert.equal(accuracy.withIds.truth, 160 * 3 + 160 * 4 + 160 * 2);
     assert.equal(accuracy.withIds.precision, 1);
     assert.equal(accuracy.withIds.recall, 1);
-    assert.ok(accuracy.withoutIds.precision >= 0.42, `precision without ids ${accuracy.withoutIds.precision}`);
-    assert.ok(accuracy.withoutIds.recall >= 0.42, `recall without ids ${accuracy.withoutIds.recall}`);
+    assert.ok(accuracy.withoutIds.precision >= 0.7, `precision without ids ${accuracy.withoutIds.precision}`);
+    assert.ok(accuracy.withoutIds.recall >= 0.7, `recall without ids ${accuracy.withoutIds.recall}`);
   });
 });
