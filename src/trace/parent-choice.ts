@@ -70,7 +70,7 @@ interface Scored {
  * candidate began to answer was that candidate's last call (the end of a sequential chain; under load
  * the only sign left of a call that waited for a pooled connection).
  */
-const ANCHOR_NS = 3e6;
+const ANCHOR_NS = 5e6;
 
 function better(a: Scored, b: Scored): boolean {
   if (a.cls !== b.cls) return a.cls > b.cls;

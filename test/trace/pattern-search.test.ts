@@ -38,7 +38,11 @@ describe('call patterns found from timing alone', () => {
     assert.ok(builder.searches >= 1);
     const found = describePatterns(builder);
     assert.deepEqual(found['/fan/:id'], ['/users/:id#0 ← request', '/orders/:id#0 ← request']);
-    assert.deepEqual(found['/seq/:id'], ['/users/:id#0 ← request', '/users/:id#1 ← /orders/:id#0', '/orders/:id#0 ← /users/:id#0']);
+    const seq = found['/seq/:id'];
+    assert.deepEqual(seq.slice(0, 2), ['/users/:id#0 ← request', '/users/:id#1 ← /orders/:id#0']);
+    // The call to orders waits for users#0 here; it then waits for a pooled connection far longer than
+    // users#0 takes, so "after the request" explains the traffic about as well and may be found instead.
+    assert.ok(['/orders/:id#0 ← /users/:id#0', '/orders/:id#0 ← request'].includes(seq[2]), seq[2]);
     assert.deepEqual(found['/one/:id'], ['/orders/one/:id#0 ← request']);
   });
 
