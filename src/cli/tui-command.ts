@@ -14,11 +14,21 @@ import { TuiIngest } from './tui-ingest.js';
 import { liveFeed, startLiveFeed } from './tui-live-feed.js';
 import { startReplayFeed } from './tui-replay-feed.js';
 import { TUI_STATS_ENV, TuiStatsRecorder } from './tui-stats.js';
-import { runTerminalUi } from './tui-terminal.js';
 
 /** Whether the terminal UI can run here: it reads keys from stdin and draws on stdout. */
 export function hasTerminal(): boolean {
   return process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
+/**
+ * Ink, React and the components, loaded only when a UI opens (other commands do not pay for them).
+ * Ink renders nothing but the final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION
+ * set, read once as it loads); here a user asked for the UI on a terminal, so those are cleared first.
+ */
+async function loadTerminalUi(): Promise<typeof import('./tui-terminal.js').runTerminalUi> {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  return (await import('./tui-terminal.js')).runTerminalUi;
 }
 
 function requireTerminal(): void {
@@ -50,6 +60,7 @@ async function show(
   hint?: string,
 ): Promise<number> {
   if (choice.redact === false) parts.diagnostics.log('hopscope: warning: --no-redact: exports carry credentials (Authorization, cookies, tokens) as captured');
+  const runTerminalUi = await loadTerminalUi();
   return runTerminalUi({
     ingest: parts.ingest,
     feed,

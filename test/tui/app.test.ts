@@ -67,17 +67,17 @@ describe('App', () => {
 
   it('/ applies a filter with Enter; the message line says so; a bad one shows a caret and Esc keeps the old one', async () => {
     const { store, r, lines } = await open();
-    await press(r.stdin, '/', 'status>=500', KEY.enter);
+    await press(r, '/', 'status>=500', KEY.enter);
     const rows = listRows(lines());
     assert.equal(rows.length, 18);
     assert.ok(rows.every((l) => / 50[02] /.test(l)));
     assert.equal(lines()[21], 'filter: status>=500 (18 shown)');
-    await press(r.stdin, '/');
+    await press(r, '/');
     assert.match(lines()[19], /^\/ status>=500/, 'the bar opens with the filter in force');
-    await press(r.stdin, ' and (', KEY.enter);
+    await press(r, ' and (', KEY.enter);
     const caretLine = lines()[20];
     assert.equal(caretLine.indexOf('^'), '/ status>=500 and ('.length);
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     assert.equal(store.filterText, 'status>=500');
     assert.equal(lines()[21], 'filter: status>=500 (18 shown)');
     r.unmount();
@@ -93,11 +93,11 @@ describe('App', () => {
 
   it('t opens the containers view; Enter drills into a pair (filter set, back to the list); Esc returns', async () => {
     const { store, r, lines } = await open();
-    await press(r.stdin, 't');
+    await press(r, 't');
     assert.match(lines()[0], /^containers \d+ pairs · sort: requests/);
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     assert.match(lines()[0], /^CLIENT +SERVER/);
-    await press(r.stdin, 't', KEY.enter);
+    await press(r, 't', KEY.enter);
     assert.match(store.filterText, /^client="[^"]+" and server="[^"]+"$/);
     const [, client, server] = /client="([^"]+)" and server="([^"]+)"/.exec(store.filterText)!;
     const rows = listRows(lines());
@@ -108,23 +108,23 @@ describe('App', () => {
 
   it('Enter opens the detail of the focused exchange, Esc goes back to the same focus', async () => {
     const { r, lines } = await open();
-    await press(r.stdin, KEY.up, KEY.up);
+    await press(r, KEY.up, KEY.up);
     const focused = (r.lastFrame() ?? '').split('\n').find((l) => l.includes('\x1b[7m'))!;
     const path = / (\/\S*)/.exec(plain(focused))![1];
-    await press(r.stdin, KEY.enter);
+    await press(r, KEY.enter);
     assert.match(lines()[0], new RegExp(`^GET ${path.replace(/[.]/g, '\\.')} → `));
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     const again = (r.lastFrame() ?? '').split('\n').find((l) => l.includes('\x1b[7m'))!;
     assert.equal(plain(again), plain(focused));
     assert.equal(lines()[20], '0 new ↓ (F follows)');
-    await press(r.stdin, 'F');
+    await press(r, 'F');
     assert.equal(lines()[20].trim(), '');
     r.unmount();
   });
 
   it('space pauses: the list stays as it was while the store ingests; space again shows the new rows', async () => {
     const { store, r, lines } = await open();
-    await press(r.stdin, ' ');
+    await press(r, ' ');
     assert.match(lines()[22], /^ PAUSED \(space resumes\)/);
     const before = listRows(lines());
     const post = store.visibleSlice(0, store.visibleCount).find((s) => s.exchange.request.head.method === 'POST')!.exchange;
@@ -132,7 +132,7 @@ describe('App', () => {
     await settle();
     assert.deepEqual(listRows(lines()), before, 'frozen');
     assert.match(lines()[22], /252 kept/, 'the status line goes on');
-    await press(r.stdin, ' ');
+    await press(r, ' ');
     assert.doesNotMatch(lines()[22], /PAUSED/);
     const after = listRows(lines());
     assert.ok(after.slice(-5).every((l) => /POST +\/api\/orders/.test(l)));
@@ -141,19 +141,19 @@ describe('App', () => {
 
   it('? shows every key and closes with ?; q quits from anywhere', async () => {
     const { r, lines, quits } = await open();
-    await press(r.stdin, '?');
+    await press(r, '?');
     assert.match(lines()[0], /^hopscope keys/);
     assert.ok(lines().some((l) => /^ {2}space +pause the view/.test(l)));
-    await press(r.stdin, '?');
+    await press(r, '?');
     assert.match(lines()[0], /^CLIENT/);
-    await press(r.stdin, KEY.enter, 'q');
+    await press(r, KEY.enter, 'q');
     assert.equal(quits(), 1);
     r.unmount();
   });
 
   it('e exports the store and shows the path; a failure shows its message', async () => {
     const { store, r, lines, exports } = await open();
-    await press(r.stdin, 'e');
+    await press(r, 'e');
     assert.equal(exports.length, 1);
     assert.equal(exports[0], store);
     assert.equal(lines()[21], 'exported to /tmp/hopscope-export.har');
@@ -163,14 +163,14 @@ describe('App', () => {
         throw new Error('cannot write /nope/x.har: ENOENT');
       },
     });
-    await press(failing.r.stdin, 'e');
+    await press(failing.r, 'e');
     assert.equal(failing.lines()[21], 'export failed: cannot write /nope/x.har: ENOENT');
     failing.r.unmount();
   });
 
   it('c clears the list', async () => {
     const { store, r, lines } = await open();
-    await press(r.stdin, 'c');
+    await press(r, 'c');
     assert.equal(store.size, 0);
     assert.equal(lines()[1], 'no exchanges yet');
     assert.match(lines()[22], / 0 kept/);
@@ -179,9 +179,9 @@ describe('App', () => {
 
   it('w opens the waterfall of the focused exchange and Esc comes back', async () => {
     const { r, lines } = await open();
-    await press(r.stdin, 'w');
+    await press(r, 'w');
     assert.doesNotMatch(lines()[0], /^CLIENT/);
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     assert.match(lines()[0], /^CLIENT/);
     r.unmount();
   });

@@ -49,7 +49,7 @@ describe('ContainersView', () => {
 
   it('s cycles the sort key; p95 sorts by the P95 column, descending', async () => {
     const r = await renderAt(view(), 120, 24);
-    await press(r.stdin, 's', 's', 's', 's');
+    await press(r, 's', 's', 's', 's');
     assert.match(plainLines(r.lastFrame())[0], /sort: p95/);
     const p95 = tableRows(r.lastFrame()).map((l) => Number(l.split(/ +/)[6]));
     assert.ok(p95.every((v) => !Number.isNaN(v)));
@@ -59,7 +59,7 @@ describe('ContainersView', () => {
 
   it('takes keys that arrive in one read one by one ("ssss" from a held key or tmux)', async () => {
     const r = await renderAt(view(), 120, 24);
-    await press(r.stdin, 'ssss');
+    await press(r, 'ssss');
     assert.match(plainLines(r.lastFrame())[0], /sort: p95/);
     r.unmount();
   });
@@ -77,10 +77,10 @@ describe('ContainersView', () => {
     let closed = 0;
     const r = await renderAt(view({ onDrill: (p) => drilled.push(p), onClose: () => closed++ }), 120, 24);
     const second = tableRows(r.lastFrame())[1].split(/ +/);
-    await press(r.stdin, KEY.down, KEY.enter);
+    await press(r, KEY.down, KEY.enter);
     assert.equal(drilled.length, 1);
     assert.deepEqual([drilled[0].client, drilled[0].server], [second[0], second[1]]);
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     assert.equal(closed, 1);
     r.unmount();
   });

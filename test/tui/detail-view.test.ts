@@ -23,22 +23,22 @@ describe('DetailView', () => {
     assert.match(lines[19], /^lines 1–19 of \d+ · .*Tab request · Esc back$/);
     assertFits(r.lastFrame(), 80);
 
-    await press(r.stdin, KEY.down, KEY.down);
+    await press(r, KEY.down, KEY.down);
     lines = plainLines(r.lastFrame());
     assert.match(lines[0], /^connection /, 'scrolled by two lines');
     assert.match(lines[19], /^lines 3–21 of /);
-    await press(r.stdin, KEY.pageDown);
+    await press(r, KEY.pageDown);
     assert.match(plainLines(r.lastFrame())[19], /^lines 22–40 of /);
-    await press(r.stdin, KEY.end);
+    await press(r, KEY.end);
     const total = Number(/of (\d+)/.exec(plainLines(r.lastFrame())[19])![1]);
     assert.match(plainLines(r.lastFrame())[19], new RegExp(`^lines ${total - 18}–${total} of ${total}`));
 
-    await press(r.stdin, KEY.tab);
+    await press(r, KEY.tab);
     lines = plainLines(r.lastFrame());
     assert.equal(lines[0], 'GET /api/profile → 200 OK  332.5 ms', 'Tab starts at the top again');
     assert.ok(lines.includes('GET /api/profile HTTP/1.1'));
     assert.ok(!lines.includes('HTTP/1.1 200 OK'));
-    await press(r.stdin, KEY.escape);
+    await press(r, KEY.escape);
     assert.equal(closed, 1);
     r.unmount();
   });

@@ -12,7 +12,7 @@ describe('FilterBar', () => {
     const store = new ExchangeStore();
     let closed = 0;
     const r = await renderAt(h(FilterBar, { initial: '', apply: (t: string) => store.setFilter(t), onClose: () => closed++, width: 80 }), 80, 24);
-    await press(r.stdin, 'status>=500 and bogus=1', KEY.enter);
+    await press(r, 'status>=500 and bogus=1', KEY.enter);
     const [input, caret, message] = plainLines(r.lastFrame());
     assert.equal(input.trimEnd(), '/ status>=500 and bogus=1');
     assert.equal(caret.indexOf('^'), input.indexOf('bogus'));
@@ -25,7 +25,7 @@ describe('FilterBar', () => {
   it('puts the caret at the end when the expression ends too early', async () => {
     const store = new ExchangeStore();
     const r = await renderAt(h(FilterBar, { initial: 'latency>', apply: (t: string) => store.setFilter(t), onClose: () => {}, width: 80 }), 80, 24);
-    await press(r.stdin, KEY.enter);
+    await press(r, KEY.enter);
     const [input, caret] = plainLines(r.lastFrame());
     assert.equal(caret.indexOf('^'), '/ latency>'.length);
     assert.ok(input.startsWith('/ latency>'));
@@ -36,12 +36,12 @@ describe('FilterBar', () => {
     const store = new ExchangeStore();
     let closed = 0;
     const r = await renderAt(h(FilterBar, { initial: 'status>=500x', apply: (t: string) => store.setFilter(t), onClose: () => closed++, width: 80 }), 80, 24);
-    await press(r.stdin, KEY.enter);
+    await press(r, KEY.enter);
     assert.match(plainLines(r.lastFrame())[2], /unknown unit 'x'/);
-    await press(r.stdin, KEY.backspace);
+    await press(r, KEY.backspace);
     assert.equal(plainLines(r.lastFrame())[0].trimEnd(), '/ status>=500');
     assert.doesNotMatch(plainLines(r.lastFrame())[2], /unknown unit/);
-    await press(r.stdin, KEY.enter);
+    await press(r, KEY.enter);
     assert.equal(store.filterText, 'status>=500');
     assert.equal(closed, 1);
     r.unmount();
@@ -51,7 +51,7 @@ describe('FilterBar', () => {
     const store = new ExchangeStore();
     let closed = 0;
     const r = await renderAt(h(FilterBar, { initial: '', apply: (t: string) => store.setFilter(t), onClose: () => closed++, width: 80 }), 80, 24);
-    await press(r.stdin, 'method=POST', KEY.escape);
+    await press(r, 'method=POST', KEY.escape);
     assert.equal(closed, 1);
     assert.equal(store.filterText, '');
     r.unmount();

@@ -75,13 +75,44 @@ interface TestStdin {
   write(data: string): void;
 }
 
-/** Sends keys one at a time (a terminal sends each key press as its own read), settling after each. */
-export async function press(stdin: TestStdin, ...keys: string[]): Promise<void> {
+/** A rendered component as ink-testing-library returns it. */
+interface Rendered {
+  stdin: TestStdin;
+  lastFrame(): string | undefined;
+}
+
+/**
+ * Waits until the frame has not changed for a while (longer than the App's 100 ms render throttle), at
+ * most a few seconds: on a loaded machine a fixed wait can end before a key's view has rendered, and a
+ * key sent then would go to the old view. Not a timing assertion: only a wait until things are still.
+ */
+async function stillFrame(rendered: Rendered, quietMs = 150, maxMs = 5000): Promise<void> {
+  const start = Date.now();
+  let frame = rendered.lastFrame();
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() - start < maxMs) {
+    await new Promise((done) => setTimeout(done, 10));
+    const now = rendered.lastFrame();
+    if (now !== frame) {
+      frame = now;
+      since = Date.now();
+    }
+  }
+}
+
+/**
+ * Sends keys one at a time (a terminal sends each key press as its own read). Given the rendered
+ * component, waits after each key until its frame is still; given only stdin, waits fixed moments.
+ */
+export async function press(target: TestStdin | Rendered, ...keys: string[]): Promise<void> {
+  const rendered = 'lastFrame' in target ? target : undefined;
+  const stdin = rendered === undefined ? (target as TestStdin) : rendered.stdin;
   for (const key of keys) {
     stdin.write(key);
-    await settle(40);
+    if (rendered !== undefined) await stillFrame(rendered);
+    else await settle(40);
   }
-  await settle();
+  if (rendered === undefined) await settle();
 }
 
 export function plain(frame: string | undefined): string {
