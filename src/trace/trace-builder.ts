@@ -237,6 +237,14 @@ export class TraceBuilder {
     }
   }
 
+  /**
+   * True while the first exchanges are held (see `warmupExchanges`): links returned by add() until then
+   * are provisional and change in place when the warm-up ends; drained trees carry only settled links.
+   */
+  get warmingUp(): boolean {
+    return this.held !== undefined;
+  }
+
   /** The call patterns the latest search found, by endpoint (endpointKey of the parent). */
   get patternsFound(): ReadonlyMap<string, SearchedPattern> {
     return this.searched;

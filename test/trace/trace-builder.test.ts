@@ -305,7 +305,9 @@ describe('streaming', () => {
     for (const exchange of exchanges) warming.add(exchange);
     warming.advance({ sec: first.sec + 1, nsec: first.nsec });
     assert.equal(warming.drain().length, 0, 'still warming up');
+    assert.equal(warming.warmingUp, true);
     warming.advance({ sec: first.sec + 5, nsec: first.nsec + 1 });
+    assert.equal(warming.warmingUp, false);
     assert.equal(warming.drain().length, 1);
     const byCount = new TraceBuilder({ warmupExchanges: 2 });
     for (const exchange of [...exchanges, ...hops(tree(100, 'two'))]) byCount.add(exchange);
