@@ -31,7 +31,7 @@ function openText(path: string): { text: WritableTextOutput; isFile: boolean } {
 }
 
 export function createReadOutput(args: ReadArgs): ReadOutput {
-  const annotator = args.traces ? new TraceAnnotator() : undefined;
+  let annotator: TraceAnnotator | undefined;
   const convert = () => {
     const plain = createEntryConverter({
       decodeBody,
@@ -40,29 +40,40 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
     });
     return annotator === undefined ? plain : annotator.converter(plain);
   };
-  // --jsonl/--har --traces: every exchange goes to the builder, the kept ones to the sink.
-  const traced = (write: (e: Exchange) => void) =>
-    annotator === undefined
-      ? write
-      : (e: Exchange, kept = true) => {
-          annotator.add(e);
-          if (kept) write(e);
-        };
+  // --jsonl/--har --traces: every exchange goes to the builder, the kept ones to the sink (held while
+  // the builder warms up); the annotator's last lines are written before the output closes.
+  const traced = (write: (e: Exchange) => void) => {
+    if (!args.traces) return { write, finish: () => {} };
+    const traces = (annotator = new TraceAnnotator(write));
+    return { write: (e: Exchange, kept = true) => traces.add(e, kept), finish: () => traces.finish() };
+  };
   switch (args.output) {
     case 'jsonl': {
       const { text } = openText('-');
-      const sink = new JsonlSink(text, convert());
-      return { text, write: traced((e) => sink.write(e)), close: () => text.close(false) };
+      let sink: JsonlSink | undefined;
+      const out = traced((e) => sink!.write(e));
+      sink = new JsonlSink(text, convert());
+      return {
+        text,
+        write: out.write,
+        close: () => {
+          out.finish();
+          return text.close(false);
+        },
+      };
     }
     case 'har': {
       const { text, isFile } = openText(args.harPath ?? '-');
-      const writer = new HarWriter(text, { convert: convert(), creatorVersion: hopscopeVersion() });
+      let writer: HarWriter | undefined;
+      const out = traced((e) => writer!.write(e));
+      writer = new HarWriter(text, { convert: convert(), creatorVersion: hopscopeVersion() });
       writer.startPage(args.input === '-' ? 'stdin' : basename(args.input));
       return {
         text,
-        write: traced((e) => writer.write(e)),
+        write: out.write,
         close: async () => {
-          writer.close();
+          out.finish();
+          writer!.close();
           await text.close(isFile);
         },
       };

@@ -93,24 +93,49 @@ function keptCount(trace: Trace, kept: KeptSet): number {
 
 /**
  * --jsonl/--har with --traces: in start order the builder links an exchange when it is added, so each
- * entry is annotated as it is converted and the output keeps request start order without holding lines.
- * `write` adds to the builder; the sink (which calls the returned converter) writes only kept exchanges.
+ * entry is annotated as it is converted and the output keeps request start order. Except while the
+ * builder warms up (it learns which calls each endpoint makes, then links its first exchanges again):
+ * those exchanges are held, bounded by the builder's warm-up, and written in order once their links
+ * are settled. Every exchange goes to the builder; `write` gets only the kept ones.
  */
 export class TraceAnnotator {
   private readonly builder = new TraceBuilder({ inputOrder: 'start' });
-  private last: { exchange: Exchange; link: TraceLink } | undefined;
+  private readonly links = new WeakMap<Exchange, TraceLink>();
+  private held: Array<{ exchange: Exchange; kept: boolean }> = [];
 
-  add(exchange: Exchange): void {
-    this.last = { exchange, link: this.builder.add(exchange) };
-    // Finished trees are not needed here (links are on the lines already): let them go.
+  constructor(private readonly write: (exchange: Exchange) => void) {}
+
+  add(exchange: Exchange, kept: boolean): void {
+    this.links.set(exchange, this.builder.add(exchange));
+    // Finished trees are not needed here (links go on the lines): let them go.
     this.builder.drain();
+    if (this.builder.warmingUp) {
+      this.held.push({ exchange, kept });
+      return;
+    }
+    this.release();
+    if (kept) this.write(exchange);
+  }
+
+  /** End of input: the warm-up ends with what there is, and held exchanges are written. */
+  finish(): void {
+    this.builder.finish();
+    this.release();
   }
 
   converter(convert: EntryConverter): EntryConverter {
     return (exchange): HarEntry => {
       const entry = convert(exchange);
-      return this.last?.exchange === exchange ? annotateHarEntry(entry, this.last.link) : entry;
+      const link = this.links.get(exchange);
+      return link === undefined ? entry : annotateHarEntry(entry, link);
     };
+  }
+
+  private release(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const { exchange, kept } of held) if (kept) this.write(exchange);
   }
 }
 

@@ -100,7 +100,10 @@ export function waterfallModel(store: ExchangeStore, openedId: string): Waterfal
   const stack: Array<{ node: TraceNode; depth: number }> = [{ node: rootNode, depth: 0 }];
   while (stack.length > 0) {
     const { node, depth: level } = stack.pop() as { node: TraceNode; depth: number };
-    const children = [...store.childrenOf(node.id), ...(laterLinks.get(node.id) ?? [])].sort(byStart);
+    // The store indexed children by the links as they were when added; the builder may have settled a
+    // link since (warm-up, completion order), so only children whose link still names this parent count.
+    const indexed = store.childrenOf(node.id).filter((child) => child.link?.parentId === node.id);
+    const children = [...indexed, ...(laterLinks.get(node.id) ?? [])].sort(byStart);
     for (const child of children) {
       const id = exchangeId(child.exchange);
       if (seen.has(id)) continue;
