@@ -45,10 +45,12 @@ test('live --jsonl --traces: exchanges in completion order get the links read gi
   assert.notDeepEqual(completion.map(exchangeId), start.map(exchangeId));
 
   const expected = new Map<string, { parent: string | null; depth: number }>();
-  const reference = new TraceAnnotator();
+  const readWrites: Exchange[] = [];
+  const reference = new TraceAnnotator((exchange) => readWrites.push(exchange));
   const referenceConvert = reference.converter((e) => ({ id: exchangeId(e) }) as unknown as HarEntry);
-  for (const exchange of start) {
-    reference.add(exchange);
+  for (const exchange of start) reference.add(exchange, true);
+  reference.finish();
+  for (const exchange of readWrites) {
     const entry = referenceConvert(exchange) as unknown as { id: string; _parentId: string | null; _depth: number };
     expected.set(entry.id, { parent: entry._parentId, depth: entry._depth });
   }
