@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HopscopeError } from '../model/errors.js';
-import { parseReadArgs } from './args.js';
+import { parseReadArgs, type ReadArgs } from './args.js';
 import { runContainers } from './containers-command.js';
 import { runInterfaces } from './interfaces-command.js';
 import { parseLiveArgs } from './live-args.js';
@@ -25,6 +25,12 @@ export function demoContainersPath(): string {
   return demoCapturePath().replace(/\.pcapng$/, '.containers.json');
 }
 
+/** `read` options for the bundled demo: its containers are named from the file recorded beside it. */
+function demoReadArgs(argv: string[]): ReadArgs {
+  const args = parseReadArgs(argv, demoCapturePath());
+  return { ...args, containers: args.containers ?? demoContainersPath() };
+}
+
 /** Takes `--tui` out of a command line (the terminal UI instead of an output); true when it was there. */
 function takeTui(argv: string[]): { tui: boolean; rest: string[] } {
   const end = argv.indexOf('--');
@@ -44,9 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     const { tui, rest: withoutTui } = takeTui(rest);
     if (command === 'read') return tui ? await runReadTui(parseReadArgs(withoutTui)) : await runRead(parseReadArgs(rest));
     if (command === 'demo') {
-      if (!tui) return await runRead(parseReadArgs(rest, demoCapturePath()));
-      const args = parseReadArgs(withoutTui, demoCapturePath());
-      return await runReadTui({ ...args, containers: args.containers ?? demoContainersPath() });
+      const args = demoReadArgs(tui ? withoutTui : rest);
+      return tui ? await runReadTui(args) : await runRead(args);
     }
     if (command === 'live') return tui ? await runLiveTui(parseLiveArgs(withoutTui)) : await runLive(parseLiveArgs(rest));
     if (command === 'interfaces') return await runInterfaces(rest);
@@ -55,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     // terminal in the UI (the demo replayed at its recorded pace), else as the table.
     if (command === undefined) {
       if (hasTerminal()) return await runDefaultTui({ capture: demoCapturePath(), containers: demoContainersPath() });
-      return await runDefault(() => runRead(parseReadArgs([], demoCapturePath())));
+      return await runDefault(() => runRead(demoReadArgs([])));
     }
     throw new HopscopeError('usage', `unknown command '${command}' (see hopscope --help)`);
   } catch (error) {

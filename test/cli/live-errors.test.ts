@@ -49,6 +49,8 @@ describe('hopscope live: errors say what to do and exit non-zero', { skip: needs
     // Where Docker has no bridge the reason is that; otherwise it is the permission.
     assert.match(lines[0], /^hopscope: (live capture needs root|no Docker bridges).*; showing the bundled demo capture instead/);
     assert.ok(result.stdout.split('\n').filter((line) => / GET | POST /.test(line)).length >= 10, result.stdout);
+    // Named from the file recorded beside the demo capture, as `hopscope demo` and the UI do.
+    assert.match(result.stdout, /demo-client +demo-gateway/);
   });
 
   it('an output file that cannot be created fails before capturing', async () => {
