@@ -7,6 +7,7 @@ import { InterfaceWatcher, type InterfaceChanges } from '../source/interface-wat
 import { loadAddon, openLiveCapture, type DeviceStats, type LiveCapture, type LiveInterface } from '../source/live/index.js';
 import type { ExchangePredicate } from '../store/filter.js';
 import type { LiveArgs } from './live-args.js';
+import { FrameBacklog } from './frame-backlog.js';
 import { createLiveOutput, type LiveOutput } from './live-output.js';
 import { LiveNaming } from './live-naming.js';
 import { LiveRecorder } from './live-recorder.js';
@@ -29,6 +30,11 @@ const RETRY_MS = 1000;
  * watching the host, not the data path.
  */
 const NEW_BRIDGE_GRACE_MS = 5000;
+
+/** With the UI, the longest stretch of packet processing before it may draw or take a key. */
+const UI_SLICE_MS = 25;
+/** Captured bytes waiting for the UI's pipeline, as the addon's own queue bounds them (64 MiB). */
+const UI_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 export const NO_BRIDGES_MESSAGE =
   'no Docker bridges to capture on (docker0, br-*): start Docker, or choose interfaces with -i NAME (hopscope interfaces lists them)';
@@ -56,15 +62,17 @@ export interface LiveSnapshot {
   /** Container naming (undefined with --no-containers). */
   resolver: DockerResolverStatus | undefined;
   exchanges: number;
+  /** Frames dropped in JavaScript because the UI's backlog was full (see FrameBacklog). */
+  backlogDrops: number;
   /** run() has finished. */
   finished: boolean;
 }
 
 /** The line printed when a live capture ends. */
-export function liveSummaryLine(devices: readonly DeviceStats[], exchanges: number): string {
+export function liveSummaryLine(devices: readonly DeviceStats[], exchanges: number, backlogDrops = 0): string {
   let packets = 0;
   let kernelDrops = 0;
-  let queueDrops = 0;
+  let queueDrops = backlogDrops;
   for (const d of devices) {
     packets += d.delivered;
     if (d.kernelStats) kernelDrops += d.kernelDrops;
@@ -131,6 +139,8 @@ export class LiveSession {
   /** Undefined when exchanges go to options.deliver (the UI). */
   private readonly output: LiveOutput | undefined;
   private readonly recorder: LiveRecorder | undefined;
+  /** With the UI: batches processed in slices, so that it draws and takes keys under heavy traffic. */
+  private readonly backlog: FrameBacklog | undefined;
   /** Names of devices open now (a closed one leaves on its deviceClosed event or on removal). */
   private readonly open = new Set<string>();
   private exchanges = 0;
@@ -159,6 +169,7 @@ export class LiveSession {
     private readonly naming: LiveNaming | undefined,
   ) {
     const ui = options.deliver;
+    this.backlog = ui === undefined ? undefined : new FrameBacklog((batch) => this.process(batch), { sliceMs: UI_SLICE_MS, maxBytes: UI_BACKLOG_BYTES });
     const showsBodies = ui !== undefined || args.output === 'jsonl' || args.output === 'har';
     const pipelineOptions = showsBodies ? args.pipeline : { ...args.pipeline, maxBody: 0 };
     let output: LiveOutput | undefined;
@@ -256,6 +267,7 @@ export class LiveSession {
       open: [...this.open],
       resolver: this.naming?.resolver.status,
       exchanges: this.exchanges,
+      backlogDrops: this.backlog?.droppedFrames ?? 0,
       finished: this.finished,
     };
   }
@@ -277,6 +289,7 @@ export class LiveSession {
     clearInterval(this.quietTimer);
     clearInterval(this.retryTimer);
     await this.capture.stop();
+    this.backlog?.flush();
     this.pipeline.finish();
     this.finished = true;
     await this.naming?.finish();
@@ -296,7 +309,7 @@ export class LiveSession {
     }
     this.naming?.stop();
     const log = this.options.log;
-    log(liveSummaryLine(devices, this.exchanges));
+    log(liveSummaryLine(devices, this.exchanges, this.backlog?.droppedFrames));
     const duplicates = this.pipeline.stats.get('capture.duplicate');
     if (duplicates > 0) log(`hopscope: ${duplicates} packets were seen on two interfaces and counted once`);
     if (this.output !== undefined && this.output.dropped > 0) {
@@ -367,13 +380,18 @@ export class LiveSession {
   private frames(batch: Frame[]): void {
     this.recorder?.write(batch);
     if (this.finished) return;
+    if (this.backlog !== undefined) this.backlog.push(batch);
+    else this.process(batch);
+  }
+
+  private process(batch: Frame[]): void {
     const events = this.pipeline.events;
     for (let i = 0; i < batch.length; i++) events.frame(batch[i]);
     this.framesSinceTick += batch.length;
   }
 
   private quietTick(): void {
-    if (this.framesSinceTick === 0) this.pipeline.releaseHeldFrames();
+    if (this.framesSinceTick === 0 && (this.backlog === undefined || this.backlog.waitingBatches === 0)) this.pipeline.releaseHeldFrames();
     this.framesSinceTick = 0;
   }
 

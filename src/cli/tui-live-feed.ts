@@ -39,7 +39,7 @@ export function liveFeed(session: LiveSession, ingest: TuiIngest): TuiFeed {
       }
       let packets = 0;
       let kernelDrops = 0;
-      let queueDrops = 0;
+      let queueDrops = snapshot.backlogDrops;
       for (const d of snapshot.devices) {
         packets += d.delivered;
         if (d.kernelStats) kernelDrops += d.kernelDrops;
