@@ -106,6 +106,7 @@ export class TraceBuilder {
     late: 0,
     forced: 0,
     refined: 0,
+    unblocked: 0,
   };
 
   private readonly useIds: boolean;
@@ -299,6 +300,7 @@ export class TraceBuilder {
     this.connectionFree.set(connection.id, item.end);
     item.queued = queued;
     const decision = this.decide(item, queued);
+    if (decision.via === 'timing') this.unblock(item, decision);
     if (this.callCounts !== undefined && !this.relinking) this.remember(item);
     this.link(item, decision);
     if (this.held !== undefined && !this.relinking) this.held.push(item);
@@ -408,6 +410,48 @@ export class TraceBuilder {
     // Capture time may have moved past the last held exchange (advance()).
     if (cursor > this.cursor) this.cursor = cursor;
     this.relinking = false;
+  }
+
+  /**
+   * A greedy choice cascades: a call given to the wrong one of two open requests leaves the right one
+   * waiting for a call that ends too late, so it owes nothing when its next call goes out, and that call
+   * goes astray too. So before `item` is linked, when the chosen parent owes no such call by its
+   * pattern: a candidate that owes none only because the call its pattern waits for has not ended yet,
+   * while another candidate holds a call to the same endpoint that did end (and built nothing on it), is
+   * taken instead once the two calls swap parents (the candidate owing it longest, first come, first
+   * served). Both stay in trees not emitted yet: drained trees carry final links (see `warmingUp`).
+   */
+  private unblock(item: WorkItem, decision: Decision): void {
+    const owed = this.owed;
+    const chosen = decision.parent;
+    if (owed === undefined || (chosen !== undefined && owed(item, chosen) != null)) return;
+    const candidates = this.candidates;
+    let best: { t: WorkItem; ct: WorkItem; q: WorkItem; cq: WorkItem; since: number } | undefined;
+    for (const t of candidates) {
+      if (t === chosen || t.closed || owed(item, t) !== null) continue;
+      for (const ct of t.children) {
+        if (ct.end <= item.start || ct.node.link.via !== 'timing') continue;
+        const endpoint = keyOf(ct);
+        for (const q of candidates) {
+          if (q === t || q.closed) continue;
+          for (const cq of q.children) {
+            if (cq.end > item.start || cq.node.link.via !== 'timing' || keyOf(cq) !== endpoint) continue;
+            // Each call must fit in its new parent: after its request, before its answer; and nothing
+            // q did may have waited for cq.
+            if (cq.start < t.reqEnd || ct.start < q.reqEnd || ct.end > q.respStart || cq.end > t.respStart) continue;
+            if (q.children.some((c) => c !== cq && c.start >= cq.end)) continue;
+            if (process.env.V === '3' && Math.min(ct.node.link.confidence, cq.node.link.confidence) >= Number(process.env.C)) continue;
+            const owes = owedWith(t, ct, cq, () => owed(item, t));
+            if (owes != null && (best === undefined || owes.since < best.since)) best = { t, ct, q, cq, since: owes.since };
+          }
+        }
+      }
+    }
+    if (best === undefined) return;
+    this.reparent(best.ct, best.q);
+    this.reparent(best.cq, best.t);
+    this.counts.unblocked++;
+    decision.parent = best.t;
   }
 
   /** Inbound exchanges of the caller's service open when `item` started: same container when both are named, else same IP. */
@@ -665,6 +709,22 @@ function countsSignature(counts: ReadonlyMap<string, ReadonlyMap<string, number>
 /** Order of calls under a parent: start, then sequence. */
 function startsAfter(a: WorkItem, b: WorkItem): boolean {
   return a.start > b.start || (a.start === b.start && a.exchange.seq > b.exchange.seq);
+}
+
+/** `read()` while `parent` has `instead` in place of its call `call` (its calls in start order). */
+function owedWith<T>(parent: WorkItem, call: WorkItem, instead: WorkItem, read: () => T): T {
+  const calls = parent.children;
+  const saved = calls.slice();
+  calls.splice(calls.indexOf(call), 1);
+  let at = calls.length;
+  while (at > 0 && startsAfter(calls[at - 1], instead)) at--;
+  calls.splice(at, 0, instead);
+  try {
+    return read();
+  } finally {
+    calls.length = 0;
+    calls.push(...saved);
+  }
 }
 
 function unnamedServer(item: WorkItem): boolean {

@@ -59,6 +59,8 @@ export interface TraceCounts {
   forced: number;
   /** Timing links changed when they were looked at again with the calls around them (refine.ts). */
   refined: number;
+  /** Pairs of timing links swapped so that a request left waiting by an earlier choice takes its next call (trace-builder.ts unblock). */
+  unblocked: number;
 }
 
 /** Stable id of an exchange within a run, also derivable from a HAR entry: `${connection}#${_connectionIndex}`. */
