@@ -24,8 +24,10 @@ export function hasTerminal(): boolean {
  * Ink, React and the components, loaded only when a UI opens (other commands do not pay for them).
  * Ink renders nothing but the final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION
  * set, read once as it loads); here a user asked for the UI on a terminal, so those are cleared first.
+ * React runs its development build (several times slower per frame) unless NODE_ENV says production.
  */
 async function loadTerminalUi(): Promise<typeof import('./tui-terminal.js').runTerminalUi> {
+  process.env.NODE_ENV ??= 'production';
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   return (await import('./tui-terminal.js')).runTerminalUi;

@@ -440,7 +440,6 @@ export class TraceBuilder {
             // q did may have waited for cq.
             if (cq.start < t.reqEnd || ct.start < q.reqEnd || ct.end > q.respStart || cq.end > t.respStart) continue;
             if (q.children.some((c) => c !== cq && c.start >= cq.end)) continue;
-            if (process.env.V === '3' && Math.min(ct.node.link.confidence, cq.node.link.confidence) >= Number(process.env.C)) continue;
             const owes = owedWith(t, ct, cq, () => owed(item, t));
             if (owes != null && (best === undefined || owes.since < best.since)) best = { t, ct, q, cq, since: owes.since };
           }
