@@ -50,6 +50,13 @@ export interface TraceBuilderOptions {
   warmupExchanges?: number;
   /** Longest warm-up in capture time (seconds): start-up stalls make the first seconds a poor sample. Default 10. */
   warmupSeconds?: number;
+  /**
+   * Undo cascades of greedy timing choices (see unblock()): two calls linked by timing may swap parents
+   * after add() returned their links, until their trees are drained (`isSettled` says when). Drained
+   * trees carry final links either way; a caller that uses a link as add() returns it must wait for
+   * `isSettled`. Default false (eleven recorded testbed runs without ids: avg 88.2% with, 87.7% without).
+   */
+  unblockCalls?: boolean;
 }
 
 /** Exchanges the pattern search replays (the latest linked). */
@@ -154,6 +161,9 @@ export class TraceBuilder {
   private readonly settleNs: number;
   private readonly scales = new GapScales();
   private readonly model: RefineModel;
+  private readonly unblockCalls: boolean;
+  /** Links of emitted trees: they change no more. */
+  private readonly settledLinks = new WeakSet<TraceLink>();
 
   /** `replayOf`: patterns fixed for a replay of the pattern search (which learns nothing and searches nothing). */
   constructor(
@@ -182,6 +192,7 @@ export class TraceBuilder {
     const patterns = this.patterns;
     this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
     this.settleNs = (options.settleSeconds ?? 0) * 1e9;
+    this.unblockCalls = options.unblockCalls ?? false;
     const scales = this.scales;
     this.model = {
       expected: (parent) => patterns?.expected(parent),
@@ -246,6 +257,14 @@ export class TraceBuilder {
     return this.held !== undefined;
   }
 
+  /**
+   * True once `link` (as add() returned it) can change no more: its tree was emitted (drain() returns
+   * it, or will). In 'start' order without `unblockCalls`, every link is final once the warm-up is over.
+   */
+  isSettled(link: TraceLink): boolean {
+    return this.settledLinks.has(link) || (!this.unblockCalls && !this.completionOrder && this.held === undefined);
+  }
+
   /** The call patterns the latest search found, by endpoint (endpointKey of the parent). */
   get patternsFound(): ReadonlyMap<string, SearchedPattern> {
     return this.searched;
@@ -300,7 +319,7 @@ export class TraceBuilder {
     this.connectionFree.set(connection.id, item.end);
     item.queued = queued;
     const decision = this.decide(item, queued);
-    if (decision.via === 'timing') this.unblock(item, decision);
+    if (decision.via === 'timing' && this.unblockCalls) this.unblock(item, decision);
     if (this.callCounts !== undefined && !this.relinking) this.remember(item);
     this.link(item, decision);
     if (this.held !== undefined && !this.relinking) this.held.push(item);
@@ -676,6 +695,7 @@ export class TraceBuilder {
     while (stack.length > 0) {
       const item = stack.pop() as WorkItem;
       item.closed = true;
+      this.settledLinks.add(item.node.link);
       size++;
       if (item.node.link.depth > depth) depth = item.node.link.depth;
       // Only calls placed with confidence teach: a pattern learnt from doubtful links would lock its mistakes in.
