@@ -34,10 +34,12 @@ export function FilterBar({ initial, apply, onClose, width, initialError }: Filt
       setText((t) => t.slice(0, -1));
       setError(undefined);
     } else if (input !== '' && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.tab) {
-      // Pasted text arrives as one string; line breaks and other controls have no place in a filter.
-      const typed = input.replace(/[\x00-\x1f\x7f]/g, '');
-      if (typed !== '') {
-        setText((t) => t + typed);
+      // Pasted text, or keys that came in one read (a held Backspace, tmux send-keys), arrive as one
+      // string: Backspace/DEL characters in it erase, other controls have no place in a filter.
+      const erases = (ch: string) => ch === '\x7f' || ch === '\b';
+      const chars = [...input].filter((ch) => erases(ch) || ch >= ' ');
+      if (chars.length > 0) {
+        setText((t) => chars.reduce((out, ch) => (erases(ch) ? out.slice(0, -1) : out + ch), t));
         setError(undefined);
       }
     }

@@ -47,6 +47,14 @@ describe('FilterBar', () => {
     r.unmount();
   });
 
+  it('Backspaces that arrive in one read (a held key, tmux send-keys) each erase a character', async () => {
+    const store = new ExchangeStore();
+    const r = await renderAt(h(FilterBar, { initial: 'status>=500 and', apply: (t: string) => store.setFilter(t), onClose: () => {}, width: 80 }), 80, 24);
+    await press(r, KEY.backspace.repeat(4), 'x\x08');
+    assert.equal(plainLines(r.lastFrame())[0].trimEnd(), '/ status>=500');
+    r.unmount();
+  });
+
   it('Esc cancels without applying', async () => {
     const store = new ExchangeStore();
     let closed = 0;
