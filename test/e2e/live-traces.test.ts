@@ -4,7 +4,7 @@ import type { HarEntry } from '../../src/sinks/har-types.js';
 import type { Exchange } from '../../src/model/exchange.js';
 import { TraceBuilder } from '../../src/trace/trace-builder.js';
 import type { Trace } from '../../src/trace/trace-types.js';
-import { groundTruthFromLogs, measureTraceAccuracy, parentLinkAccuracy, type LinkAccuracy } from '../trace/support/trace-accuracy.js';
+import { groundTruthFromLogs, measureTraceAccuracy, parentLinkAccuracy, scoreParentLinks, type LinkAccuracy } from '../trace/support/trace-accuracy.js';
 import { parseJsonl } from './support/har-lines.js';
 import { liveSkip } from './support/live-environment.js';
 import { startCli, type CliProcess, type LiveResult } from './support/live-process.js';
@@ -91,19 +91,7 @@ function liveLinkAccuracy(entries: readonly TracedEntry[], logs: TraceScenarioRu
     captured.add(key);
     predictedParent.set(key, entry._parentId === null ? undefined : keyOfId.get(entry._parentId));
   }
-  let truthLinks = 0;
-  let predicted = 0;
-  let correct = 0;
-  for (const [child, parent] of truth) {
-    if (!captured.has(child)) continue;
-    if (parent !== null && captured.has(parent)) truthLinks++;
-    const guess = predictedParent.get(child);
-    if (guess === undefined) continue;
-    predicted++;
-    if (guess === parent) correct++;
-  }
-  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
-  return { truth: truthLinks, predicted, correct, precision: ratio(correct, predicted), recall: ratio(correct, truthLinks) };
+  return scoreParentLinks(truth, captured, predictedParent);
 }
 
 function checkEntries(run: LiveTraceRun): void {

@@ -75,6 +75,18 @@ export function parentLinkAccuracy(traces: readonly Trace[], truth: ReadonlyMap<
       for (const child of node.children) stack.push([child, key]);
     }
   }
+  return scoreParentLinks(truth, captured, predictedParent);
+}
+
+/**
+ * Predicted parents (by key; undefined for a root) scored against the truth, over the keys that were
+ * captured: a true link counts only when both ends were captured.
+ */
+export function scoreParentLinks(
+  truth: ReadonlyMap<string, string | null>,
+  captured: ReadonlySet<string>,
+  predictedParent: ReadonlyMap<string, string | undefined>,
+): LinkAccuracy {
   let truthLinks = 0;
   let predicted = 0;
   let correct = 0;
