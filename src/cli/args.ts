@@ -21,6 +21,8 @@ export interface ReadArgs {
   threads?: string;
   /** --traces: request trees (the table), or trace fields on entries (--jsonl, --har), or their summary (--summary). */
   traces: boolean;
+  /** --trace-header: further request headers whose value correlates a whole tree (e.g. x-correlation-id). */
+  traceHeaders: string[];
   pipeline: PipelineOptions;
 }
 
@@ -51,6 +53,7 @@ export const sharedOptions = {
   'idle-timeout': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   by: { type: 'string' },
+  'trace-header': { type: 'string', multiple: true },
 } as const;
 
 interface SharedValues {
@@ -112,9 +115,18 @@ export function parseReadArgs(argv: string[], fixedInput?: string): ReadArgs {
     threads: values.threads,
     containers: values.containers,
     traces: values.traces ?? false,
+    traceHeaders: parseTraceHeaders(values['trace-header']),
     by: parseBy(values.by),
     pipeline: parsePipelineOptions(values, defaultPipelineOptions),
   };
+}
+
+/** --trace-header NAME (repeatable): HTTP header names, as a request carries them. */
+export function parseTraceHeaders(names: string[] | undefined): string[] {
+  for (const name of names ?? []) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new HopscopeError('usage', `--trace-header takes an HTTP header name, not '${name}'`);
+  }
+  return names ?? [];
 }
 
 export function parseBy(value: string | undefined): 'container' | 'service' {

@@ -1,6 +1,6 @@
 import { HopscopeError } from '../model/errors.js';
 import { defaultPipelineOptions, type PipelineOptions } from '../model/options.js';
-import { parseBy, parseCommandLine, parseOutputChoice, parsePipelineOptions, parsePositive, parseSize, sharedOptions, type OutputMode } from './args.js';
+import { parseBy, parseCommandLine, parseOutputChoice, parsePipelineOptions, parsePositive, parseSize, parseTraceHeaders, sharedOptions, type OutputMode } from './args.js';
 
 /** Live capture merges interfaces within a short window: devices deliver batches every ~20 ms. */
 export const LIVE_MERGE_WINDOW_SECONDS = 0.2;
@@ -29,6 +29,8 @@ export interface LiveArgs {
   by: 'container' | 'service';
   /** --traces: request trees (the table), trace fields on entries (--jsonl, --har), or their summary (--summary). */
   traces: boolean;
+  /** --trace-header: further request headers whose value correlates a whole tree. */
+  traceHeaders: string[];
   pipeline: PipelineOptions;
 }
 
@@ -75,6 +77,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
     containers: !values['no-containers'],
     by: parseBy(values.by),
     traces: values.traces ?? false,
+    traceHeaders: parseTraceHeaders(values['trace-header']),
     pipeline,
   };
 }

@@ -113,7 +113,7 @@ function createLiveTraceOutput(args: LiveArgs, maxPending: number): LiveOutput {
   if (args.output === 'summary') {
     const destination = open('-');
     const collector = new SummaryCollector({ by: args.by });
-    const traces = new TraceSummaryWriter();
+    const traces = new TraceSummaryWriter(args.traceHeaders);
     return {
       write: (e, kept = true) => {
         if (kept) collector.add(e);
@@ -135,7 +135,7 @@ function createLiveTraceOutput(args: LiveArgs, maxPending: number): LiveOutput {
       dropped += shown;
       return false;
     };
-    const trees = new TraceTreeWriter(destination.text, color, { order: 'completion', gate });
+    const trees = new TraceTreeWriter(destination.text, color, { order: 'completion', gate, idHeaders: args.traceHeaders });
     const clock = traceClock((ts) => trees.advance(ts));
     return {
       write: (e, kept = true) => trees.write(e, kept),
@@ -151,7 +151,7 @@ function createLiveTraceOutput(args: LiveArgs, maxPending: number): LiveOutput {
   }
   // --jsonl, --har: lines and entries of a tree go out together once it is settled.
   let show: (exchange: Exchange) => void = () => {};
-  const annotator = new SettledTraceAnnotator((exchange) => show(exchange));
+  const annotator = new SettledTraceAnnotator((exchange) => show(exchange), args.traceHeaders);
   const convert = annotator.converter(converterFor(args));
   const destination = open(args.output === 'jsonl' ? '-' : (args.harPath ?? '-'));
   let finish: () => Promise<void>;

@@ -5,12 +5,11 @@ import type { Exchange } from '../model/exchange.js';
 import { createEntryConverter } from '../sinks/entry-converter.js';
 import { HarWriter } from '../sinks/har-writer.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
-import { renderSummaryJson, renderSummaryTable, SummaryCollector } from '../sinks/summary.js';
+import { SummaryCollector } from '../sinks/summary.js';
 import { TableSink } from '../sinks/table-sink.js';
 import { WritableTextOutput } from '../sinks/text-output.js';
 import type { ReadArgs } from './args.js';
-import { renderTraceSummary } from '../sinks/trace-tree.js';
-import { TraceAnnotator, TraceSummaryWriter, TraceTreeWriter } from './trace-outputs.js';
+import { renderSummaryWithTraces, TraceAnnotator, TraceSummaryWriter, TraceTreeWriter } from './trace-outputs.js';
 import { hopscopeVersion } from './version.js';
 
 /** The sink a `read` writes to, chosen by its flags. */
@@ -44,7 +43,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
   // the builder warms up); the annotator's last lines are written before the output closes.
   const traced = (write: (e: Exchange) => void) => {
     if (!args.traces) return { write, finish: () => {} };
-    const traces = (annotator = new TraceAnnotator(write));
+    const traces = (annotator = new TraceAnnotator(write, args.traceHeaders));
     return { write: (e: Exchange, kept = true) => traces.add(e, kept), finish: () => traces.finish() };
   };
   switch (args.output) {
@@ -81,7 +80,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
     case 'summary': {
       const { text } = openText('-');
       const collector = new SummaryCollector({ by: args.by });
-      const traces = args.traces ? new TraceSummaryWriter() : undefined;
+      const traces = args.traces ? new TraceSummaryWriter(args.traceHeaders) : undefined;
       return {
         text,
         write: (e, kept = true) => {
@@ -89,10 +88,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
           traces?.add(e, kept);
         },
         close: async () => {
-          const summary = collector.result();
-          const trees = traces?.result();
-          if (args.json) text.write(trees === undefined ? renderSummaryJson(summary) : `${JSON.stringify({ ...summary, traces: trees }, null, 2)}\n`);
-          else text.write(renderSummaryTable(summary) + (trees === undefined ? '' : `\n${renderTraceSummary(trees).join('\n')}\n`));
+          text.write(renderSummaryWithTraces(collector.result(), traces?.result(), args.json));
           await text.close(false);
         },
       };
@@ -101,7 +97,7 @@ export function createReadOutput(args: ReadArgs): ReadOutput {
       const { text } = openText('-');
       const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       if (args.traces) {
-        const trees = new TraceTreeWriter(text, color);
+        const trees = new TraceTreeWriter(text, color, { idHeaders: args.traceHeaders });
         return {
           text,
           write: (e, kept = true) => trees.write(e, kept),

@@ -32,9 +32,13 @@ export function renderSummaryWithTraces(summary: TrafficSummary, trees: TraceSum
 /** The order exchanges reach a trace output: `read` gives request start order, `live` completion order. */
 export type TraceInputOrder = 'start' | 'completion';
 
+/** --trace-header names: further request headers whose value correlates a whole tree. */
+export type TraceIdHeaders = readonly string[];
+
 export interface TraceTreeWriterOptions {
   /** Default 'start'. In 'completion' order a tree is written once capture time has moved past its window. */
   order?: TraceInputOrder;
+  idHeaders?: TraceIdHeaders;
   /**
    * Asked before a tree is written with the number of kept exchanges in it; false skips the tree (live
    * output that cannot keep up counts those exchanges as dropped). Default: always write.
@@ -56,7 +60,7 @@ export class TraceTreeWriter {
     private readonly color: boolean,
     options: TraceTreeWriterOptions = {},
   ) {
-    this.builder = new TraceBuilder({ inputOrder: options.order ?? 'start' });
+    this.builder = new TraceBuilder({ inputOrder: options.order ?? 'start', extraIdHeaders: options.idHeaders ?? [] });
     this.gate = options.gate;
   }
 
@@ -99,11 +103,16 @@ function keptCount(trace: Trace, kept: KeptSet): number {
  * are settled. Every exchange goes to the builder; `write` gets only the kept ones.
  */
 export class TraceAnnotator {
-  private readonly builder = new TraceBuilder({ inputOrder: 'start' });
+  private readonly builder: TraceBuilder;
   private readonly links = new WeakMap<Exchange, TraceLink>();
   private held: Array<{ exchange: Exchange; kept: boolean }> = [];
 
-  constructor(private readonly write: (exchange: Exchange) => void) {}
+  constructor(
+    private readonly write: (exchange: Exchange) => void,
+    idHeaders: TraceIdHeaders = [],
+  ) {
+    this.builder = new TraceBuilder({ inputOrder: 'start', extraIdHeaders: idHeaders });
+  }
 
   add(exchange: Exchange, kept: boolean): void {
     this.links.set(exchange, this.builder.add(exchange));
@@ -148,11 +157,16 @@ export class TraceAnnotator {
  * the builder's maxPending and maxOpenTrees (beyond them trees are completed early, counted as forced).
  */
 export class SettledTraceAnnotator {
-  private readonly builder = new TraceBuilder({ inputOrder: 'completion' });
+  private readonly builder: TraceBuilder;
   private readonly kept: KeptSet = new WeakSet();
   private current: { exchange: Exchange; link: TraceLink } | undefined;
 
-  constructor(private readonly write: (exchange: Exchange) => void) {}
+  constructor(
+    private readonly write: (exchange: Exchange) => void,
+    idHeaders: TraceIdHeaders = [],
+  ) {
+    this.builder = new TraceBuilder({ inputOrder: 'completion', extraIdHeaders: idHeaders });
+  }
 
   add(exchange: Exchange, kept: boolean): void {
     if (kept) this.kept.add(exchange);
@@ -192,9 +206,13 @@ export class SettledTraceAnnotator {
 
 /** --summary --traces: the trees' summary per root endpoint (exchanges come in completion order). */
 export class TraceSummaryWriter {
-  private readonly builder = new TraceBuilder({ inputOrder: 'completion' });
+  private readonly builder: TraceBuilder;
   private readonly collector = new TraceSummaryCollector();
   private readonly kept: KeptSet = new WeakSet();
+
+  constructor(idHeaders: TraceIdHeaders = []) {
+    this.builder = new TraceBuilder({ inputOrder: 'completion', extraIdHeaders: idHeaders });
+  }
 
   add(exchange: Exchange, kept: boolean): void {
     if (kept) this.kept.add(exchange);

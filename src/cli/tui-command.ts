@@ -46,11 +46,11 @@ interface ExportChoice {
 }
 
 /** What every UI session shares: the store, the trace links, the held diagnostics, the bench figures. */
-function session(order: 'start' | 'completion') {
+function session(order: 'start' | 'completion', idHeaders: readonly string[] = []) {
   const path = process.env[TUI_STATS_ENV];
   const stats = path === undefined || path === '' ? undefined : new TuiStatsRecorder(path);
   const store = new ExchangeStore();
-  const ingest = new TuiIngest(store, order, stats?.added);
+  const ingest = new TuiIngest(store, order, stats?.added, idHeaders);
   return { store, ingest, stats, diagnostics: new TuiDiagnostics() };
 }
 
@@ -81,7 +81,7 @@ export async function runReadTui(args: ReadArgs): Promise<number> {
   if (args.traces) throw new HopscopeError('usage', '--tui shows request trees itself (w on an exchange): leave out --traces');
   requireTerminal();
   compileUserFilter(args.filter); // a bad --filter is a usage error before the screen changes
-  const parts = session('start');
+  const parts = session('start', args.traceHeaders);
   const feed = await startFileFeed(args, parts.ingest, parts.diagnostics.log);
   return show(parts, feed, args, basename(args.input));
 }
@@ -91,7 +91,7 @@ export async function runLiveTui(args: LiveArgs): Promise<number> {
   if (args.output !== 'table') throw new HopscopeError('usage', `--tui shows exchanges itself: leave out --${args.output}`);
   requireTerminal();
   compileUserFilter(args.filter);
-  const parts = session('completion');
+  const parts = session('completion', args.traceHeaders);
   const feed = await startLiveFeed(args, parts.ingest, parts.diagnostics.log);
   return show(parts, feed, args, 'live');
 }

@@ -22,8 +22,10 @@ export class TuiIngest {
     order: 'start' | 'completion',
     /** Called with the count after every exchange (HOPSCOPE_TUI_STATS samples RSS by it). */
     private readonly onAdded?: (count: number) => void,
+    /** --trace-header names: further request headers whose value correlates a whole tree. */
+    idHeaders: readonly string[] = [],
   ) {
-    this.builder = new TraceBuilder({ inputOrder: order });
+    this.builder = new TraceBuilder({ inputOrder: order, extraIdHeaders: idHeaders });
   }
 
   add(exchange: Exchange): void {

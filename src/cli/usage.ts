@@ -57,6 +57,8 @@ Output (one of; the default is a table, one line per exchange):
                         complete, ~30 s of capture time after it started); --jsonl/--har entries get
                         _traceId, _parentId, _depth (live: written tree by tree once settled); --summary
                         adds a section per root endpoint
+  --trace-header <name> with --traces (and in the UI): a further request header whose value the services
+                        pass along and that correlates a whole tree, e.g. x-correlation-id; repeatable
 
 Options:
   --filter <expr>       keep matching exchanges, e.g. 'status>=500', 'server=users and latency>100ms'
