@@ -17,7 +17,8 @@ export interface FrameBacklogOptions {
  * keep their capture timestamps and their order.
  */
 export class FrameBacklog {
-  private readonly pending: Frame[][] = [];
+  /** Waiting batches with their sizes (summed once, on arrival). */
+  private readonly pending: Array<{ batch: Frame[]; bytes: number }> = [];
   private head = 0;
   private bytes = 0;
   private scheduled = false;
@@ -35,7 +36,7 @@ export class FrameBacklog {
       this.droppedFrames += batch.length;
       return;
     }
-    this.pending.push(batch);
+    this.pending.push({ batch, bytes: size });
     this.bytes += size;
     if (!this.scheduled) {
       this.scheduled = true;
@@ -65,10 +66,10 @@ export class FrameBacklog {
   }
 
   private processNext(): void {
-    const batch = this.pending[this.head];
-    this.pending[this.head++] = EMPTY;
-    this.bytes -= batchBytes(batch);
-    this.process(batch);
+    const item = this.pending[this.head];
+    this.pending[this.head++] = DONE;
+    this.bytes -= item.bytes;
+    this.process(item.batch);
   }
 
   /** Drops processed slots once they are the larger part of the array. */
@@ -83,7 +84,8 @@ export class FrameBacklog {
   }
 }
 
-const EMPTY: Frame[] = [];
+/** Put in a processed slot so that the batch's memory can go before the array is compacted. */
+const DONE = { batch: [] as Frame[], bytes: 0 };
 
 function batchBytes(batch: Frame[]): number {
   let bytes = 0;

@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { openForWriting } from './live-files.js';
 import type { Writable } from 'node:stream';
-import { decodeBody } from '../http/decode-body.js';
 import type { Exchange } from '../model/exchange.js';
-import { createEntryConverter } from '../sinks/entry-converter.js';
+import { exportConverter } from './export-converter.js';
 import { HarWriter } from '../sinks/har-writer.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
 import { renderSummaryJson, renderSummaryTable, SummaryCollector } from '../sinks/summary.js';
@@ -96,14 +95,6 @@ export function createLiveOutput(args: LiveArgs, maxPending: number = LIVE_OUTPU
   };
 }
 
-function converterFor(args: LiveArgs) {
-  return createEntryConverter({
-    decodeBody,
-    maxBody: args.pipeline.maxBody,
-    redaction: args.redact ? { patterns: args.redactPatterns } : { enabled: false },
-  });
-}
-
 /**
  * live --traces. Every exchange goes to a TraceBuilder in completion order (live delivers exchanges as
  * they complete); what is shown waits until its tree is settled: trees in the table, annotated lines
@@ -152,7 +143,7 @@ function createLiveTraceOutput(args: LiveArgs, maxPending: number): LiveOutput {
   // --jsonl, --har: lines and entries of a tree go out together once it is settled.
   let show: (exchange: Exchange) => void = () => {};
   const annotator = new SettledTraceAnnotator((exchange) => show(exchange), args.traceHeaders);
-  const convert = annotator.converter(converterFor(args));
+  const convert = annotator.converter(exportConverter(args));
   const destination = open(args.output === 'jsonl' ? '-' : (args.harPath ?? '-'));
   let finish: () => Promise<void>;
   let gate: ReturnType<typeof bounded>;
@@ -185,7 +176,7 @@ function createLiveTraceOutput(args: LiveArgs, maxPending: number): LiveOutput {
 }
 
 function createPlainLiveOutput(args: LiveArgs, maxPending: number): LiveOutput {
-  const convert = () => converterFor(args);
+  const convert = () => exportConverter(args);
   switch (args.output) {
     case 'jsonl': {
       const destination = open('-');

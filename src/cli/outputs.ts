@@ -1,14 +1,13 @@
 import { basename } from 'node:path';
 import { createWriteStream } from 'node:fs';
-import { decodeBody } from '../http/decode-body.js';
 import type { Exchange } from '../model/exchange.js';
-import { createEntryConverter } from '../sinks/entry-converter.js';
 import { HarWriter } from '../sinks/har-writer.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
 import { SummaryCollector } from '../sinks/summary.js';
 import { TableSink } from '../sinks/table-sink.js';
 import { WritableTextOutput } from '../sinks/text-output.js';
 import type { ReadArgs } from './args.js';
+import { exportConverter } from './export-converter.js';
 import { renderSummaryWithTraces, TraceAnnotator, TraceSummaryWriter, TraceTreeWriter } from './trace-outputs.js';
 import { hopscopeVersion } from './version.js';
 
@@ -32,11 +31,7 @@ function openText(path: string): { text: WritableTextOutput; isFile: boolean } {
 export function createReadOutput(args: ReadArgs): ReadOutput {
   let annotator: TraceAnnotator | undefined;
   const convert = () => {
-    const plain = createEntryConverter({
-      decodeBody,
-      maxBody: args.pipeline.maxBody,
-      redaction: args.redact ? { patterns: args.redactPatterns } : { enabled: false },
-    });
+    const plain = exportConverter(args);
     return annotator === undefined ? plain : annotator.converter(plain);
   };
   // --jsonl/--har --traces: every exchange goes to the builder, the kept ones to the sink (held while

@@ -7,6 +7,7 @@ import type { LiveArgs } from './live-args.js';
 import { startDefaultLive } from './live-command.js';
 import { compileUserFilter } from './user-filter.js';
 import { TuiDiagnostics } from './tui-diagnostics.js';
+import type { ExportChoice } from './export-converter.js';
 import { exportVisible } from './tui-export.js';
 import type { TuiFeed } from './tui-feed.js';
 import { startFileFeed } from './tui-file-feed.js';
@@ -38,10 +39,8 @@ function requireTerminal(): void {
 }
 
 /** The export and redaction options of a command line, for `e`. */
-interface ExportChoice {
-  redact: boolean;
-  redactPatterns: string[];
-  pipeline: { maxBody: number };
+/** How `e` writes, and the UI's first filter. */
+interface UiChoice extends ExportChoice {
   filter?: string;
 }
 
@@ -57,7 +56,7 @@ function session(order: 'start' | 'completion', idHeaders: readonly string[] = [
 async function show(
   parts: ReturnType<typeof session>,
   feed: TuiFeed,
-  choice: ExportChoice,
+  choice: UiChoice,
   title: string,
   hint?: string,
 ): Promise<number> {
@@ -67,7 +66,7 @@ async function show(
     ingest: parts.ingest,
     feed,
     diagnostics: parts.diagnostics,
-    onExport: (store) => exportVisible(store, { maxBody: choice.pipeline.maxBody, redact: choice.redact, redactPatterns: choice.redactPatterns, title }),
+    onExport: (store) => exportVisible(store, { ...choice, title }),
     ...(choice.filter === undefined ? {} : { initialFilter: choice.filter }),
     ...(hint === undefined ? {} : { hint }),
     ...(parts.stats === undefined ? {} : { stats: parts.stats }),

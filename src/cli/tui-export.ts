@@ -1,18 +1,12 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodeBody } from '../http/decode-body.js';
 import type { ExchangeStore } from '../store/exchange-store.js';
-import { createEntryConverter } from '../sinks/entry-converter.js';
 import { HarWriter } from '../sinks/har-writer.js';
 import { WritableTextOutput } from '../sinks/text-output.js';
+import { exportConverter, type ExportChoice } from './export-converter.js';
 import { hopscopeVersion } from './version.js';
 
-export interface TuiExportOptions {
-  /** Body bytes per message in the entries (the pipeline's --max-body). */
-  maxBody: number;
-  /** Redact credentials as --har does (true unless --no-redact). */
-  redact: boolean;
-  redactPatterns: readonly string[];
+export interface TuiExportOptions extends ExportChoice {
   /** The HAR page title: the capture file, or "live". */
   title: string;
   /** Where the file goes (default: the current directory). */
@@ -37,12 +31,7 @@ export async function exportVisible(store: ExchangeStore, options: TuiExportOpti
   // A snapshot: exchanges keep arriving while the file is written.
   const rows = store.visibleSlice(0, store.visibleCount);
   const text = new WritableTextOutput(createWriteStream(path, { flags: 'wx' }), path);
-  const convert = createEntryConverter({
-    decodeBody,
-    maxBody: options.maxBody,
-    redaction: options.redact ? { patterns: [...options.redactPatterns] } : { enabled: false },
-  });
-  const writer = new HarWriter(text, { convert, creatorVersion: hopscopeVersion() });
+  const writer = new HarWriter(text, { convert: exportConverter(options), creatorVersion: hopscopeVersion() });
   writer.startPage(options.title);
   for (const row of rows) {
     writer.write(row.exchange);

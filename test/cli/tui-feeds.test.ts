@@ -49,7 +49,7 @@ test('e exports the filtered exchanges as a valid HAR file named by the time, ne
   assert.ok(errors > 0 && errors < store.size);
   const dir = mkdtempSync(join(tmpdir(), 'hopscope-tui-export-'));
   const now = () => new Date(2026, 10, 26, 9, 5, 7);
-  const options = { maxBody: defaultPipelineOptions.maxBody, redact: true, redactPatterns: [], title: 'demo.pcapng', directory: dir, now };
+  const options = { pipeline: { maxBody: defaultPipelineOptions.maxBody }, redact: true, redactPatterns: [], title: 'demo.pcapng', directory: dir, now };
   const path = await exportVisible(store, options);
   assert.equal(path, join(dir, 'hopscope-20261126-090507.har'));
   const har = JSON.parse(readFileSync(path, 'utf8')) as { log: { entries: Array<{ response: { status: number } }> } };
