@@ -1,14 +1,11 @@
 import { basename } from 'node:path';
 import type { Frame } from '../model/frame.js';
 import { readCapture } from '../source/read-capture.js';
-import { timelineFromIntervals } from '../containers/ledger.js';
 import type { TuiStatus } from '../tui/status.js';
 import type { ReadArgs } from './args.js';
-import { createPipeline } from './pipeline.js';
 import { checkLinkTypes } from './read-command.js';
-import { readContainerIntervals } from './read-containers.js';
 import { FeedStopped, type TuiFeed } from './tui-feed.js';
-import type { TuiIngest } from './tui-ingest.js';
+import { capturePipeline, type TuiIngest } from './tui-ingest.js';
 
 /**
  * `read FILE --tui`: the capture read as fast as it goes into the store (which bounds memory: old
@@ -16,11 +13,7 @@ import type { TuiIngest } from './tui-ingest.js';
  * between chunks, so the UI renders and takes keys meanwhile. The status shows how far it got.
  */
 export async function startFileFeed(args: ReadArgs, ingest: TuiIngest, log: (line: string) => void): Promise<TuiFeed> {
-  const containers = await readContainerIntervals(args.input, args.containers);
-  const pipeline = createPipeline(args.pipeline, (exchange) => ingest.add(exchange), {
-    order: 'start',
-    ...(containers === undefined ? {} : { resolver: timelineFromIntervals(containers) }),
-  });
+  const { pipeline, containers } = await capturePipeline(args.input, args.containers, args.pipeline, ingest);
   let stopped = false;
   let finished = false;
   let bytesRead = 0;

@@ -1,6 +1,11 @@
+import { timelineFromIntervals } from '../containers/ledger.js';
+import type { TimelineInterval } from '../containers/ip-timeline.js';
 import type { Exchange } from '../model/exchange.js';
+import type { PipelineOptions } from '../model/options.js';
 import type { ExchangeStore } from '../store/exchange-store.js';
 import { TraceBuilder } from '../trace/index.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
+import { readContainerIntervals } from './read-containers.js';
 
 /**
  * Where every exchange of a UI session goes: through a TraceBuilder (so the store keeps each exchange's
@@ -42,4 +47,22 @@ export class TuiIngest {
   finish(): void {
     this.builder.finish();
   }
+}
+
+/**
+ * The pipeline of a capture file shown in the UI (read at full speed or replayed): exchanges in request
+ * start order into `ingest`, named from the capture's records or a containers file when there are any.
+ */
+export async function capturePipeline(
+  input: string,
+  containersFile: string | undefined,
+  options: PipelineOptions,
+  ingest: TuiIngest,
+): Promise<{ pipeline: Pipeline; containers: TimelineInterval[] | undefined }> {
+  const containers = await readContainerIntervals(input, containersFile);
+  const pipeline = createPipeline(options, (exchange) => ingest.add(exchange), {
+    order: 'start',
+    ...(containers === undefined ? {} : { resolver: timelineFromIntervals(containers) }),
+  });
+  return { pipeline, containers };
 }

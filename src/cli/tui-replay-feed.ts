@@ -1,15 +1,12 @@
 import { basename } from 'node:path';
-import { timelineFromIntervals } from '../containers/ledger.js';
 import type { CaptureInterface, Frame } from '../model/frame.js';
 import { compareTs, diffMs } from '../model/time.js';
 import { Stats } from '../model/stats.js';
 import type { PipelineOptions } from '../model/options.js';
 import { readCapture } from '../source/read-capture.js';
 import type { TuiStatus } from '../tui/status.js';
-import { createPipeline } from './pipeline.js';
-import { readContainerIntervals } from './read-containers.js';
 import type { TuiFeed } from './tui-feed.js';
-import type { TuiIngest } from './tui-ingest.js';
+import { capturePipeline, type TuiIngest } from './tui-ingest.js';
 
 /** Longest a replay waits in one timer: a long quiet stretch in the capture still lets stop() act soon. */
 const MAX_WAIT_MS = 250;
@@ -41,11 +38,7 @@ export async function startReplayFeed(options: ReplayOptions, ingest: TuiIngest,
   );
   // Interfaces of a multi-interface capture are written in batches: replay in capture-time order.
   frames.sort((a, b) => compareTs(a.ts, b.ts));
-  const containers = await readContainerIntervals(options.input, options.containers);
-  const pipeline = createPipeline(options.pipeline, (exchange) => ingest.add(exchange), {
-    order: 'start',
-    ...(containers === undefined ? {} : { resolver: timelineFromIntervals(containers) }),
-  });
+  const { pipeline, containers } = await capturePipeline(options.input, options.containers, options.pipeline, ingest);
   for (const info of interfaces) pipeline.events.interface(info);
 
   let next = 0;
