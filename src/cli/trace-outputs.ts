@@ -96,16 +96,18 @@ function keptCount(trace: Trace, kept: KeptSet): number {
 }
 
 /**
- * --jsonl/--har with --traces: in start order the builder links an exchange when it is added, so each
- * entry is annotated as it is converted and the output keeps request start order. Except while the
- * builder warms up (it learns which calls each endpoint makes, then links its first exchanges again):
- * those exchanges are held, bounded by the builder's warm-up, and written in order once their links
- * are settled. Every exchange goes to the builder; `write` gets only the kept ones.
+ * --jsonl/--har with --traces: in start order the builder links an exchange when it is added, but a link
+ * by timing is final only once the service's beam has decided it (about a second of capture time later,
+ * see TraceBuilderOptions.beamWidth), and the first exchanges are linked again when the warm-up ends. So
+ * each exchange is held until its link is settled, and written in order: the output keeps request start
+ * order, and what waits is bounded by the builder's warm-up and the beams' delay. Every exchange goes to
+ * the builder; `write` gets only the kept ones.
  */
 export class TraceAnnotator {
   private readonly builder: TraceBuilder;
   private readonly links = new WeakMap<Exchange, TraceLink>();
-  private held: Array<{ exchange: Exchange; kept: boolean }> = [];
+  private held: Array<{ exchange: Exchange; kept: boolean; link: TraceLink }> = [];
+  private heldHead = 0;
 
   constructor(
     private readonly write: (exchange: Exchange) => void,
@@ -115,18 +117,15 @@ export class TraceAnnotator {
   }
 
   add(exchange: Exchange, kept: boolean): void {
-    this.links.set(exchange, this.builder.add(exchange));
+    const link = this.builder.add(exchange);
+    this.links.set(exchange, link);
     // Finished trees are not needed here (links go on the lines): let them go.
     this.builder.drain();
-    if (this.builder.warmingUp) {
-      this.held.push({ exchange, kept });
-      return;
-    }
+    this.held.push({ exchange, kept, link });
     this.release();
-    if (kept) this.write(exchange);
   }
 
-  /** End of input: the warm-up ends with what there is, and held exchanges are written. */
+  /** End of input: every link is settled, and held exchanges are written. */
   finish(): void {
     this.builder.finish();
     this.release();
@@ -140,11 +139,20 @@ export class TraceAnnotator {
     };
   }
 
+  /** Writes the held exchanges, in order, up to the first whose link may still change. */
   private release(): void {
-    if (this.held.length === 0) return;
     const held = this.held;
-    this.held = [];
-    for (const { exchange, kept } of held) if (kept) this.write(exchange);
+    while (this.heldHead < held.length && this.builder.isSettled(held[this.heldHead].link)) {
+      const { exchange, kept } = held[this.heldHead++];
+      if (kept) this.write(exchange);
+    }
+    if (this.heldHead === held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    } else if (this.heldHead > 1024 && this.heldHead * 2 > held.length) {
+      this.held = held.slice(this.heldHead);
+      this.heldHead = 0;
+    }
   }
 }
 

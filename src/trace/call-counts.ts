@@ -1,5 +1,4 @@
-import { endpointKey } from './endpoint-names.js';
-import type { WorkItem } from './work-item.js';
+import { endpointOf, type WorkItem } from './work-item.js';
 
 /**
  * How many calls to each downstream endpoint a request of an endpoint makes, estimated without trusting
@@ -78,10 +77,10 @@ export class CallCounts {
   /** A call and the inbound requests of its caller that could have made it (open, answered after it ended). */
   observe(call: WorkItem, candidates: readonly WorkItem[]): void {
     const list: Candidate[] = [];
-    const childKey = keyOf(call);
+    const childKey = endpointOf(call);
     for (const parent of candidates) {
       if (!parent.responded || call.end > parent.respStart) continue;
-      const pair = this.pair(keyOf(parent), childKey);
+      const pair = this.pair(endpointOf(parent), childKey);
       if (pair === undefined) continue;
       list.push({ parent, pair, gap: Math.max(0, call.issue - parent.reqEnd), window: Math.max(MIN_WINDOW_NS, parent.respStart - parent.reqEnd) });
     }
@@ -94,7 +93,7 @@ export class CallCounts {
 
   /** Calls per call endpoint a request of `parent`'s endpoint makes; undefined until seen often enough. */
   expected(parent: WorkItem): ReadonlyMap<string, number> | undefined {
-    return this.counts.get(keyOf(parent));
+    return this.counts.get(endpointOf(parent));
   }
 
   /** Every parent endpoint's counts from the latest fit. */
@@ -168,8 +167,4 @@ export class CallCounts {
     }
     return pair;
   }
-}
-
-function keyOf(item: WorkItem): string {
-  return (item.endpoint ??= endpointKey(item.exchange));
 }

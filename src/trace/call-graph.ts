@@ -1,5 +1,4 @@
-import { endpointKey } from './endpoint-names.js';
-import type { WorkItem } from './work-item.js';
+import { endpointOf, type WorkItem } from './work-item.js';
 
 /**
  * Which endpoints call which, learnt while building: every link made from ids or with high confidence
@@ -17,31 +16,27 @@ export class CallGraph {
 
   learn(parent: WorkItem, child: WorkItem): void {
     if (this.pairs >= this.maxPairs) return;
-    const parentKey = keyOf(parent);
+    const parentKey = endpointOf(parent);
     let set = this.calls.get(parentKey);
     if (set === undefined) {
       set = new Set();
       this.calls.set(parentKey, set);
     }
     const before = set.size;
-    set.add(keyOf(child));
+    set.add(endpointOf(child));
     this.pairs += set.size - before;
   }
 
   /** 2: known pair and the parent has no such call yet; 1: known pair, already made; 0: not known. */
   readonly fit = (child: WorkItem, parent: WorkItem): number => {
-    const childKey = keyOf(child);
-    if (this.calls.get(keyOf(parent))?.has(childKey) !== true) return 0;
+    const childKey = endpointOf(child);
+    if (this.calls.get(endpointOf(parent))?.has(childKey) !== true) return 0;
     const siblings = parent.children;
-    for (let i = 0; i < siblings.length; i++) if (keyOf(siblings[i]) === childKey) return 1;
+    for (let i = 0; i < siblings.length; i++) if (endpointOf(siblings[i]) === childKey) return 1;
     return 2;
   };
 
   get size(): number {
     return this.pairs;
   }
-}
-
-function keyOf(item: WorkItem): string {
-  return (item.endpoint ??= endpointKey(item.exchange));
 }

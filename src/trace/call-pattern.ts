@@ -1,5 +1,4 @@
-import { endpointKey } from './endpoint-names.js';
-import type { WorkItem } from './work-item.js';
+import { endpointOf, type WorkItem } from './work-item.js';
 
 /**
  * What one endpoint does per request, learnt from the requests whose windows closed (their calls as
@@ -89,7 +88,7 @@ export class CallPatterns {
     if (this.frozen) return;
     const children = parent.children;
     if (children.length > this.limits.maxSteps) return;
-    const key = keyOf(parent);
+    const key = endpointOf(parent);
     let variants = this.byEndpoint.get(key);
     if (variants === undefined) {
       if (this.byEndpoint.size >= this.limits.maxEndpoints) return;
@@ -113,9 +112,9 @@ export class CallPatterns {
 
   /** The endpoint's usual pattern: the variant seen most, when it is most of what was seen. */
   private patternOf(parent: WorkItem): PatternStats | undefined {
-    const fixed = this.fixed.get(keyOf(parent));
+    const fixed = this.fixed.get(endpointOf(parent));
     if (fixed !== undefined) return fixed;
-    const variants = this.byEndpoint.get(keyOf(parent));
+    const variants = this.byEndpoint.get(endpointOf(parent));
     if (variants === undefined) return undefined;
     let best: PatternStats | undefined;
     let total = 0;
@@ -144,10 +143,10 @@ export class CallPatterns {
   pending(parent: WorkItem, child: WorkItem, time: number): PendingCall | null | undefined {
     const pattern = this.patternOf(parent);
     if (pattern === undefined) return undefined;
-    const wanted = keyOf(child);
+    const wanted = endpointOf(child);
     const children = parent.children;
     let occurrence = 0;
-    for (let i = 0; i < children.length; i++) if (keyOf(children[i]) === wanted) occurrence++;
+    for (let i = 0; i < children.length; i++) if (endpointOf(children[i]) === wanted) occurrence++;
     const steps = pattern.steps;
     const step = steps.findIndex((s) => s.endpoint === wanted && s.occurrence === occurrence);
     if (step < 0) return null;
@@ -157,7 +156,7 @@ export class CallPatterns {
     const trigger = steps[after];
     let seen = 0;
     for (let i = 0; i < children.length; i++) {
-      if (keyOf(children[i]) !== trigger.endpoint) continue;
+      if (endpointOf(children[i]) !== trigger.endpoint) continue;
       if (seen++ === trigger.occurrence) return children[i].end <= time ? { since: children[i].end } : null;
     }
     return null;
@@ -193,7 +192,7 @@ function slotsOf(children: readonly WorkItem[]): Slot[] {
   const seen = new Map<string, number>();
   const slots: Slot[] = [];
   for (const child of children) {
-    const endpoint = keyOf(child);
+    const endpoint = endpointOf(child);
     const occurrence = seen.get(endpoint) ?? 0;
     seen.set(endpoint, occurrence + 1);
     slots.push({ step: { endpoint, occurrence }, child });
@@ -220,8 +219,4 @@ function afterOf(pattern: PatternStats): number[] {
     for (let a = 0; a < n; a++) if (a !== b && sequential(a, b) && (after[b] < 0 || depth[a] > depth[after[b]])) after[b] = a;
   }
   return after;
-}
-
-function keyOf(item: WorkItem): string {
-  return (item.endpoint ??= endpointKey(item.exchange));
 }

@@ -66,10 +66,21 @@ const TRIGGER_NS = 3e6;
 /** Links `exchanges` (start order) with these patterns fixed, returning the trees. */
 export type Replay = (patterns: ReadonlyMap<string, SearchedPattern>) => Trace[];
 
+/** How well the recent traffic is explained with these patterns fixed: higher is better. */
+export type Evaluate = (patterns: ReadonlyMap<string, SearchedPattern>) => number;
+
+/** Scores the trees a greedy replay builds (see the top of this file). */
+export function replayScore(replay: Replay, counts: ReadonlyMap<string, ReadonlyMap<string, number>>): Evaluate {
+  return (patterns) => {
+    const traces = replay(patterns);
+    return score(traces) + completeness(traces, counts);
+  };
+}
+
 export function searchPatterns(
   counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
   previous: ReadonlyMap<string, SearchedPattern>,
-  replay: Replay,
+  evaluate: Evaluate,
   limits: Partial<PatternSearchLimits> = {},
 ): Map<string, SearchedPattern> {
   const { maxSteps, maxReplays } = { ...DEFAULTS, ...limits };
@@ -85,8 +96,7 @@ export function searchPatterns(
   }
   if (open.length === 0) return current;
   let replays = 1;
-  const scoreOf = (traces: Trace[]) => score(traces) + completeness(traces, counts);
-  let best = scoreOf(replay(current));
+  let best = evaluate(current);
   // Coordinate ascent: each endpoint's structure in turn, the others held.
   for (let round = 0; round < ROUNDS; round++) {
     let moved = false;
@@ -98,7 +108,7 @@ export function searchPatterns(
         if (sameNumbers(after, pattern.after)) continue;
         current.set(endpoint, { steps: pattern.steps, after });
         replays++;
-        const value = scoreOf(replay(current));
+        const value = evaluate(current);
         if (value > best) {
           best = value;
           bestAfter = after;

@@ -5,13 +5,13 @@ import { OpenIndex } from './open-index.js';
 import { CallGraph } from './call-graph.js';
 import { CallPatterns } from './call-pattern.js';
 import { CallCounts } from './call-counts.js';
-import { replayCopy, searchPatterns, type SearchedPattern } from './pattern-search.js';
-import { GapScales } from './gap-scales.js';
-import { keyOf, refineCalls, triggerOf, type RefineModel } from './refine.js';
+import { replayCopy, replayScore, searchPatterns, type Evaluate, type SearchedPattern } from './pattern-search.js';
+import { beamCost } from './beam-score.js';
+import { CallBeam, type BeamDecision, type BeamPattern } from './call-beam.js';
 import { chooseParent, type Choice, type Owed } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
-import { nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
+import { endpointOf, nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
 
 export interface TraceBuilderOptions {
   /**
@@ -37,11 +37,6 @@ export interface TraceBuilderOptions {
    */
   learnCallGraph?: boolean;
   /**
-   * Capture time (seconds) a timing choice waits before it is looked at again together with the calls
-   * around it (refine.ts); trees are emitted that much later. 0 (default) keeps the first choice: on the testbed this second look has not beaten it yet (see refine.ts).
-   */
-  settleSeconds?: number;
-  /**
    * The first exchanges are linked at once but their trees are held until this many have been linked
    * or `warmupSeconds` of capture time have passed; then the call patterns are searched
    * (pattern-search.ts) and the held exchanges linked again with them (their links change in place).
@@ -51,12 +46,11 @@ export interface TraceBuilderOptions {
   /** Longest warm-up in capture time (seconds): start-up stalls make the first seconds a poor sample. Default 10. */
   warmupSeconds?: number;
   /**
-   * Undo cascades of greedy timing choices (see unblock()): two calls linked by timing may swap parents
-   * after add() returned their links, until their trees are drained (`isSettled` says when). Drained
-   * trees carry final links either way; a caller that uses a link as add() returns it must wait for
-   * `isSettled`. Default false (eleven recorded testbed runs without ids: avg 88.2% with, 87.7% without).
+   * Once the warm-up found the call patterns, each service's calls are assigned to its requests together,
+   * by a beam of this many hypotheses over capture time (call-beam.ts), and links by timing are final
+   * about a second (of capture time) after the call. 0 keeps the first, greedy choice. Default 16.
    */
-  unblockCalls?: boolean;
+  beamWidth?: number;
 }
 
 /** Exchanges the pattern search replays (the latest linked). */
@@ -74,10 +68,16 @@ const LEARN_CONFIDENCE = 0.9;
 
 const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
 const SWEEP_EVERY = 4096;
-/** Calls are refined in slices of at least this much capture time (ns), so that each look sees several. */
+/** Calls the beams decided are released in slices of at least this much capture time (ns). */
 const SETTLE_SLICE_NS = 100e6;
-/** Calls sent for one event trail the first by about this much (ns) until learnt. */
-const SPREAD_FALLBACK_NS = 200_000;
+/** The beam runs this far behind the latest start: a new connection's SYN comes before its request's first byte. */
+const BEAM_MARGIN_NS = 100e6;
+/** A beam decision is final once the beam has run this far past the call (its mistakes cost by then). */
+const BEAM_LOOKAHEAD_NS = 1e9;
+/** Hypotheses per beam when the pattern search scores a structure (dozens of replays of the window). */
+const SEARCH_BEAM_WIDTH = 4;
+/** Beams run at most this often (capture time). */
+const BEAM_SLICE_NS = 20e6;
 /** A request written this soon after the previous response on its connection ended was waiting for the connection. */
 const QUEUED_WITHIN_NS = 1e6;
 
@@ -113,7 +113,6 @@ export class TraceBuilder {
     late: 0,
     forced: 0,
     refined: 0,
-    unblocked: 0,
   };
 
   private readonly useIds: boolean;
@@ -137,6 +136,7 @@ export class TraceBuilder {
   private readonly candidates: WorkItem[] = [];
   /** Connection id → end of its latest exchange: a call sent the moment its connection came free was queued in a pool. */
   private connectionFree = new Map<string, number>();
+
   private graph: CallGraph | undefined;
   private fit: ((child: WorkItem, parent: WorkItem) => number) | undefined;
   private readonly patterns: CallPatterns | undefined;
@@ -155,15 +155,16 @@ export class TraceBuilder {
   /** Linking held items again: they do not feed the counts or the replay window a second time. */
   private relinking = false;
   private readonly owed: Owed | undefined;
-  /** Calls linked by timing among several parents, in start order, waiting to be refined. */
+  /** Calls given to beams, in start order, whose trees wait for the beams' decisions. */
   private unsettled: WorkItem[] = [];
   private unsettledHead = 0;
-  private readonly settleNs: number;
-  private readonly scales = new GapScales();
-  private readonly model: RefineModel;
-  private readonly unblockCalls: boolean;
-  /** Links of emitted trees: they change no more. */
+  /** Links that change no more: of emitted trees, decided by a beam, or with nothing to decide. */
   private readonly settledLinks = new WeakSet<TraceLink>();
+  private readonly beamWidth: number;
+  /** One per service (container, else address) that received requests since the warm-up. */
+  private beams = new Map<string, CallBeam>();
+  private beamPatterns = new Map<string, BeamPattern>();
+  private beamsRunAt = -Infinity;
 
   /** `replayOf`: patterns fixed for a replay of the pattern search (which learns nothing and searches nothing). */
   constructor(
@@ -191,16 +192,7 @@ export class TraceBuilder {
     if (this.warmupExchanges <= 0) this.held = undefined;
     const patterns = this.patterns;
     this.owed = patterns === undefined ? undefined : (child, parent) => patterns.pending(parent, child, child.start);
-    this.settleNs = (options.settleSeconds ?? 0) * 1e9;
-    this.unblockCalls = options.unblockCalls ?? false;
-    const scales = this.scales;
-    this.model = {
-      expected: (parent) => patterns?.expected(parent),
-      triggerScale: (parent) => scales.scale(`t ${keyOf(parent)}`),
-      answerScale: (parent) => scales.scale(`a ${keyOf(parent)}`),
-      queuedScale: (parent) => scales.scale(`q ${keyOf(parent)}`),
-      spreadScale: (parent) => scales.scale(`s ${keyOf(parent)}`, SPREAD_FALLBACK_NS),
-    };
+    this.beamWidth = replayOf === undefined ? (options.beamWidth ?? 16) : 0;
   }
 
   /** Header names (lower case) this builder reads ids from. */
@@ -259,10 +251,12 @@ export class TraceBuilder {
 
   /**
    * True once `link` (as add() returned it) can change no more: its tree was emitted (drain() returns
-   * it, or will). In 'start' order without `unblockCalls`, every link is final once the warm-up is over.
+   * it, or will), or its service's beam decided it (about a second of capture time after the call), or
+   * there was nothing to decide. Without beams, in 'start' order, every link is final once the warm-up
+   * is over.
    */
   isSettled(link: TraceLink): boolean {
-    return this.settledLinks.has(link) || (!this.unblockCalls && !this.completionOrder && this.held === undefined);
+    return this.settledLinks.has(link) || (!this.beamsOn && !this.completionOrder && this.held === undefined);
   }
 
   /** The call patterns the latest search found, by endpoint (endpointKey of the parent). */
@@ -317,16 +311,13 @@ export class TraceBuilder {
     const free = connection.index > 0 ? this.connectionFree.get(connection.id) : undefined;
     const queued = free !== undefined && item.start >= free && item.start - free <= QUEUED_WITHIN_NS;
     this.connectionFree.set(connection.id, item.end);
+
     item.queued = queued;
     const decision = this.decide(item, queued);
-    if (decision.via === 'timing' && this.unblockCalls) this.unblock(item, decision);
     if (this.callCounts !== undefined && !this.relinking) this.remember(item);
     this.link(item, decision);
+    if (this.beamsOn) this.feedBeams(item, decision);
     if (this.held !== undefined && !this.relinking) this.held.push(item);
-    if (decision.via === 'timing' && item.ids.keys === undefined && item.ids.spanId === undefined && this.candidates.length > 1 && this.settleNs > 0) {
-      item.candidates = this.candidates.slice();
-      this.unsettled.push(item);
-    }
     if (item.openUntil !== -Infinity) {
       this.byService.add(`i${item.exchange.connection.server.ip}`, item);
       if (item.serverKey !== undefined) this.byService.add(`c${item.serverKey}`, item);
@@ -369,22 +360,76 @@ export class TraceBuilder {
     this.searchedAt = this.processed;
     this.searchedFull = this.recent.length >= REPLAY_WINDOW;
     const replay = (patterns: ReadonlyMap<string, SearchedPattern>) => {
-      const builder = new TraceBuilder({ ...this.options, useIds: false, inputOrder: 'start', settleSeconds: 0 }, patterns);
+      const builder = new TraceBuilder({ ...this.options, useIds: false, inputOrder: 'start' }, patterns);
       const traces: Trace[] = [];
-      const n = this.recent.length;
-      const first = n < REPLAY_WINDOW ? 0 : this.recentNext;
-      for (let i = 0; i < n; i++) {
-        builder.add(this.recent[(first + i) % n]);
+      for (const exchange of this.recentInOrder()) {
+        builder.add(exchange);
         for (const trace of builder.drain()) traces.push(trace);
       }
       for (const trace of builder.finish()) traces.push(trace);
       return traces;
     };
-    this.searched = searchPatterns(counts.all(), this.searched, replay);
+    // With beams, a structure is as good as the beam's cheapest explanation of the window under it;
+    // without, as the trees a greedy replay builds with it.
+    const evaluate: Evaluate =
+      this.beamWidth > 0 ? (patterns) => -beamCost(this.recentInOrder(), beamPatternsOf(patterns), Math.min(this.beamWidth, SEARCH_BEAM_WIDTH), this.maxParentNs) : replayScore(replay, counts.all());
+    this.searched = searchPatterns(counts.all(), this.searched, evaluate);
     this.searches++;
     const patterns = this.patterns as CallPatterns;
     patterns.clearFixed();
     for (const [endpoint, pattern] of this.searched) patterns.setFixed(endpoint, pattern.steps, pattern.after);
+    this.beamPatterns = beamPatternsOf(this.searched);
+  }
+
+  /** The replay window, oldest first. */
+  private recentInOrder(): Exchange[] {
+    const n = this.recent.length;
+    if (n < REPLAY_WINDOW) return this.recent;
+    return [...this.recent.slice(this.recentNext), ...this.recent.slice(0, this.recentNext)];
+  }
+
+  /** Beams assign calls once the warm-up is over and patterns were found (and not in a replay of the search). */
+  private get beamsOn(): boolean {
+    return this.beamWidth > 0 && this.held === undefined && this.beamPatterns.size > 0;
+  }
+
+  private readonly beamPatternOf = (parent: WorkItem): BeamPattern | undefined => this.beamPatterns.get(endpointOf(parent));
+
+  /** `item` is a request of its server's service and a call of its client's: each beam gets its part. */
+  private feedBeams(item: WorkItem, decision: Decision): void {
+    const connection = item.exchange.connection;
+    const server = item.serverKey === undefined ? `i${connection.server.ip}` : `c${item.serverKey}`;
+    let beam = this.beams.get(server);
+    if (beam === undefined) this.beams.set(server, (beam = new CallBeam(this.beamPatternOf, this.beamWidth)));
+    beam.addParent(item);
+    const caller = this.beams.get(item.clientKey === undefined ? `i${connection.client.ip}` : `c${item.clientKey}`);
+    if (caller === undefined || decision.parent === undefined) {
+      // Nothing for a beam to decide: final now (a call's parent is decided before its own calls are).
+      this.settledLinks.add(item.node.link);
+      return;
+    }
+    caller.addCall(item, { parent: decision.parent, fixed: decision.via === 'span' || (decision.via === 'trace' && !decision.inferred) });
+    // Its tree waits until the beam decided (closeTrees).
+    this.unsettled.push(item);
+  }
+
+  /** Runs the beams up to `until` and applies what they decided about calls before `before`. */
+  private runBeams(until: number, before: number): void {
+    this.beamsRunAt = until;
+    for (const beam of this.beams.values()) {
+      beam.run(until);
+      for (const decision of beam.commit(before)) this.applyBeam(decision);
+    }
+  }
+
+  private applyBeam({ call, parent, share }: BeamDecision): void {
+    const link = call.node.link;
+    this.settledLinks.add(link);
+    if (parent === undefined || call.closed || link.via !== 'timing' || call.parent === undefined) return;
+    link.confidence = Math.round(share * 1000) / 1000;
+    if (parent === call.parent || parent.tree === undefined || parent.tree.emitted) return;
+    this.reparent(call, parent);
+    this.counts.refined++;
   }
 
   /** Searches the patterns, then links every held exchange again, from scratch, with them. */
@@ -405,6 +450,8 @@ export class TraceBuilder {
     }
     this.unsettled = [];
     this.unsettledHead = 0;
+    this.beams = new Map();
+    this.beamsRunAt = -Infinity;
     const cursor = this.cursor;
     this.cursor = -Infinity;
     const counts = this.counts;
@@ -429,47 +476,6 @@ export class TraceBuilder {
     // Capture time may have moved past the last held exchange (advance()).
     if (cursor > this.cursor) this.cursor = cursor;
     this.relinking = false;
-  }
-
-  /**
-   * A greedy choice cascades: a call given to the wrong one of two open requests leaves the right one
-   * waiting for a call that ends too late, so it owes nothing when its next call goes out, and that call
-   * goes astray too. So before `item` is linked, when the chosen parent owes no such call by its
-   * pattern: a candidate that owes none only because the call its pattern waits for has not ended yet,
-   * while another candidate holds a call to the same endpoint that did end (and built nothing on it), is
-   * taken instead once the two calls swap parents (the candidate owing it longest, first come, first
-   * served). Both stay in trees not emitted yet: drained trees carry final links (see `warmingUp`).
-   */
-  private unblock(item: WorkItem, decision: Decision): void {
-    const owed = this.owed;
-    const chosen = decision.parent;
-    if (owed === undefined || (chosen !== undefined && owed(item, chosen) != null)) return;
-    const candidates = this.candidates;
-    let best: { t: WorkItem; ct: WorkItem; q: WorkItem; cq: WorkItem; since: number } | undefined;
-    for (const t of candidates) {
-      if (t === chosen || t.closed || owed(item, t) !== null) continue;
-      for (const ct of t.children) {
-        if (ct.end <= item.start || ct.node.link.via !== 'timing') continue;
-        const endpoint = keyOf(ct);
-        for (const q of candidates) {
-          if (q === t || q.closed) continue;
-          for (const cq of q.children) {
-            if (cq.end > item.start || cq.node.link.via !== 'timing' || keyOf(cq) !== endpoint) continue;
-            // Each call must fit in its new parent: after its request, before its answer; and nothing
-            // q did may have waited for cq.
-            if (cq.start < t.reqEnd || ct.start < q.reqEnd || ct.end > q.respStart || cq.end > t.respStart) continue;
-            if (q.children.some((c) => c !== cq && c.start >= cq.end)) continue;
-            const owes = owedWith(t, ct, cq, () => owed(item, t));
-            if (owes != null && (best === undefined || owes.since < best.since)) best = { t, ct, q, cq, since: owes.since };
-          }
-        }
-      }
-    }
-    if (best === undefined) return;
-    this.reparent(best.ct, best.q);
-    this.reparent(best.cq, best.t);
-    this.counts.unblocked++;
-    decision.parent = best.t;
   }
 
   /** Inbound exchanges of the caller's service open when `item` started: same container when both are named, else same IP. */
@@ -599,8 +605,9 @@ export class TraceBuilder {
       if (!this.warmupDue) return;
       this.endWarmup();
     }
-    this.settleBefore(this.cursor - this.settleNs);
-    // A tree waits for the refinement of every call that could still join or leave it.
+    if (this.beams.size > 0 && this.cursor - this.beamsRunAt >= BEAM_SLICE_NS) this.runBeams(this.cursor - BEAM_MARGIN_NS, this.cursor - BEAM_MARGIN_NS - BEAM_LOOKAHEAD_NS);
+    this.settleBefore(this.cursor - BEAM_MARGIN_NS - BEAM_LOOKAHEAD_NS - BEAM_SLICE_NS);
+    // A tree waits for the beams' decision on every call that could still join or leave it.
     const next = this.unsettled[this.unsettledHead];
     const boundary = next === undefined ? this.cursor : Math.min(this.cursor, next.start);
     for (;;) {
@@ -612,50 +619,19 @@ export class TraceBuilder {
     }
   }
 
-  /** The gaps of a settled request teach what is usual for its endpoint (gap-scales.ts). */
-  private learnGaps(parent: WorkItem): void {
-    const calls = parent.children;
-    if (calls.length === 0) {
-      if (parent.respStart < Infinity) this.scales.add(`a ${keyOf(parent)}`, parent.respStart - parent.reqEnd);
-      return;
-    }
-    const key = keyOf(parent);
-    let last = -Infinity;
-    const first = new Map<number, number>();
-    for (const call of calls) {
-      if (call.end > last) last = call.end;
-      const trigger = triggerOf(parent, call, calls);
-      if (call.queued) {
-        this.scales.add(`q ${key}`, call.start - trigger);
-        continue;
-      }
-      const seen = first.get(trigger);
-      if (seen === undefined) first.set(trigger, call.start);
-      else if (call.start < seen) {
-        this.scales.add(`s ${key}`, seen - call.start);
-        first.set(trigger, call.start);
-      } else this.scales.add(`s ${key}`, call.start - seen);
-    }
-    for (const [trigger, start] of first) this.scales.add(`t ${key}`, start - trigger);
-    if (parent.respStart >= last) this.scales.add(`a ${key}`, parent.respStart - last);
-  }
-
-  /** Refines the calls that started before `limit` (refine.ts), once the oldest of them is a slice older. */
+  /** Releases the calls that started before `limit` (their beams decided), once the oldest of them is a slice older. */
   private settleBefore(limit: number): void {
     const head = this.unsettled[this.unsettledHead];
     if (head !== undefined && head.start < limit - SETTLE_SLICE_NS) this.settle(limit);
   }
 
   private settle(limit: number): void {
-    const batch: WorkItem[] = [];
-    while (this.unsettledHead < this.unsettled.length && this.unsettled[this.unsettledHead].start < limit) batch.push(this.unsettled[this.unsettledHead++]);
+    if (limit === Infinity && this.beams.size > 0) this.runBeams(Infinity, Infinity);
+    while (this.unsettledHead < this.unsettled.length && this.unsettled[this.unsettledHead].start < limit) this.unsettledHead++;
     if (this.unsettledHead > 1024 && this.unsettledHead * 2 > this.unsettled.length) {
       this.unsettled = this.unsettled.slice(this.unsettledHead);
       this.unsettledHead = 0;
     }
-    if (batch.length === 0) return;
-    this.counts.refined += refineCalls(batch, this.model, this.reparent);
-    for (const call of batch) call.candidates = undefined;
   }
 
   /** Moves `call` and its subtree under `parent` (both in trees not emitted yet). */
@@ -688,7 +664,7 @@ export class TraceBuilder {
     if (tree.emitted) return;
     tree.emitted = true;
     // Closed items take no more children (matters when a tree is emitted early). Links may have moved
-    // since the tree was opened (refine.ts): size and depth are counted now, and the final calls teach.
+    // since the tree was opened (call-beam.ts): size and depth are counted now, and the final calls teach.
     let size = 0;
     let depth = 0;
     const stack = [tree.root];
@@ -699,10 +675,7 @@ export class TraceBuilder {
       size++;
       if (item.node.link.depth > depth) depth = item.node.link.depth;
       // Only calls placed with confidence teach: a pattern learnt from doubtful links would lock its mistakes in.
-      if (item.responded && item.children.every(sure)) {
-        this.patterns?.learn(item);
-        this.learnGaps(item);
-      }
+      if (item.responded && item.children.every(sure)) this.patterns?.learn(item);
       for (const child of item.children) stack.push(child);
     }
     tree.size = size;
@@ -719,6 +692,12 @@ function sure(call: WorkItem): boolean {
   return call.node.link.confidence >= TEACH_CONFIDENCE;
 }
 
+function beamPatternsOf(searched: ReadonlyMap<string, SearchedPattern>): Map<string, BeamPattern> {
+  const out = new Map<string, BeamPattern>();
+  for (const [endpoint, pattern] of searched) out.set(endpoint, { endpoints: pattern.steps.map((step) => step.endpoint), after: pattern.after });
+  return out;
+}
+
 function countsSignature(counts: ReadonlyMap<string, ReadonlyMap<string, number>>): string {
   const lines: string[] = [];
   for (const [parent, calls] of counts) for (const [child, n] of calls) lines.push(`${parent}\t${child}\t${n}`);
@@ -728,22 +707,6 @@ function countsSignature(counts: ReadonlyMap<string, ReadonlyMap<string, number>
 /** Order of calls under a parent: start, then sequence. */
 function startsAfter(a: WorkItem, b: WorkItem): boolean {
   return a.start > b.start || (a.start === b.start && a.exchange.seq > b.exchange.seq);
-}
-
-/** `read()` while `parent` has `instead` in place of its call `call` (its calls in start order). */
-function owedWith<T>(parent: WorkItem, call: WorkItem, instead: WorkItem, read: () => T): T {
-  const calls = parent.children;
-  const saved = calls.slice();
-  calls.splice(calls.indexOf(call), 1);
-  let at = calls.length;
-  while (at > 0 && startsAfter(calls[at - 1], instead)) at--;
-  calls.splice(at, 0, instead);
-  try {
-    return read();
-  } finally {
-    calls.length = 0;
-    calls.push(...saved);
-  }
 }
 
 function unnamedServer(item: WorkItem): boolean {

@@ -57,10 +57,8 @@ export interface TraceCounts {
   late: number;
   /** Exchanges or trees pushed out early because maxPending / maxOpenTrees was reached. */
   forced: number;
-  /** Timing links changed when they were looked at again with the calls around them (refine.ts). */
+  /** Timing links whose parent the service's beam changed after the first, greedy choice (call-beam.ts). */
   refined: number;
-  /** Pairs of timing links swapped so that a request left waiting by an earlier choice takes its next call (trace-builder.ts unblock). */
-  unblocked: number;
 }
 
 /** Stable id of an exchange within a run, also derivable from a HAR entry: `${connection}#${_connectionIndex}`. */

@@ -2,6 +2,7 @@ import type { ContainerRef } from '../model/container.js';
 import type { Exchange } from '../model/exchange.js';
 import type { Timestamp } from '../model/time.js';
 import type { PropagatedIds } from './propagation.js';
+import { endpointKey } from './endpoint-names.js';
 import { exchangeId, type TraceNode } from './trace-types.js';
 
 /** The builder's state per exchange. Times are nanoseconds after the builder's base second (exact for ~104 days). */
@@ -31,12 +32,10 @@ export interface WorkItem {
   tree: TreeState | undefined;
   /** Its tree was emitted: it takes no more children. */
   closed: boolean;
-  /** endpointKey(exchange), computed when the call graph first needs it. */
+  /** endpointKey(exchange), computed when first needed (endpointOf). */
   endpoint: string | undefined;
   /** Sent the moment its connection came free: it waited in a pool, so its trigger gap says little. */
   queued: boolean;
-  /** Parents timing could choose among (more than one), kept until the choice is refined (refine.ts). */
-  candidates: WorkItem[] | undefined;
 }
 
 export interface TreeState {
@@ -87,6 +86,10 @@ export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number
     closed: false,
     endpoint: undefined,
     queued: false,
-    candidates: undefined,
   };
+}
+
+/** The item's endpoint ("GET users /users/:id"), computed once. */
+export function endpointOf(item: WorkItem): string {
+  return (item.endpoint ??= endpointKey(item.exchange));
 }
