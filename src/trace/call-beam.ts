@@ -65,6 +65,8 @@ const SLACK_NS = 50_000;
 const MAX_OPTIONS = 8;
 /** Patterns with more steps than this are not used (steps are bits). */
 const MAX_STEPS = 30;
+/** A call given to none of the requests that owe one like it (its own request was not captured). */
+const STRAY_COST = 3;
 /** A request served before another of its endpoint (same step) that answered earlier (see orderCost()). */
 const ORDER_COST = 1;
 /** Pairs measured before that cost applies at all (start-up is when a wrong order would lock itself in). */
@@ -361,7 +363,7 @@ export class CallBeam {
         h.owed.push(owed);
         add(h, owedHash(owed));
       }
-      if (pattern.endpoints.length === 0) {
+      if (pattern.endpoints.length === 0 && parent.responded) {
         const answer: Answer = { parent, trigger: parent.reqEnd };
         h.answers.push(answer);
         add(h, answerHash(answer));
@@ -403,6 +405,9 @@ export class CallBeam {
       }
       // Nothing to offer: the builder's choice stands.
       if (next.length === before) next.push(this.assign(clone(h), call, undefined, -1, this.strayCost));
+      // Or its request was not captured at all: else each request would hand the call it owes on to
+      // the next (free at each step, a cascade), rather than one call costing once.
+      else next.push(this.assign(clone(h), call, undefined, -1, STRAY_COST));
     }
     next.sort((a, b) => a.cost - b.cost);
     const kept: Hypothesis[] = [];
@@ -459,7 +464,8 @@ export class CallBeam {
         add(h, owedHash(owed));
       }
       const all = 2 ** pattern.endpoints.length - 1;
-      if (updated.done === all) {
+      // Only answers that were captured are ordered (one never seen would hold up every later one).
+      if (updated.done === all && parent.responded) {
         const answer: Answer = { parent, trigger: updated.lastEnd };
         h.answers.push(answer);
         add(h, answerHash(answer));

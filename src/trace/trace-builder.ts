@@ -348,7 +348,8 @@ export class TraceBuilder {
   /** The latest search replayed a full window. */
   private searchedFull = false;
 
-  private search(): void {
+  /** `window`: the exchanges to judge structures on, else the replay window (the latest). */
+  private search(window?: readonly Exchange[]): void {
     const counts = this.callCounts as CallCounts;
     this.nextSearch = this.processed + Math.min(Math.max(this.processed, FIRST_SEARCH), SEARCH_EVERY_MAX);
     counts.fit(SEARCH_FIT_ITERATIONS);
@@ -372,7 +373,7 @@ export class TraceBuilder {
     // With beams, a structure is as good as the beam's cheapest explanation of the window under it;
     // without, as the trees a greedy replay builds with it.
     const evaluate: Evaluate =
-      this.beamWidth > 0 ? (patterns) => -beamCost(this.recentInOrder(), beamPatternsOf(patterns), Math.min(this.beamWidth, SEARCH_BEAM_WIDTH), this.maxParentNs) : replayScore(replay, counts.all());
+      this.beamWidth > 0 ? (patterns) => -beamCost(window ?? this.recentInOrder(), beamPatternsOf(patterns), Math.min(this.beamWidth, SEARCH_BEAM_WIDTH), this.maxParentNs) : replayScore(replay, counts.all());
     this.searched = searchPatterns(counts.all(), this.searched, evaluate);
     this.searches++;
     const patterns = this.patterns as CallPatterns;
@@ -438,7 +439,9 @@ export class TraceBuilder {
     this.held = undefined;
     this.warmupDue = false;
     if (this.callCounts === undefined || held.length === 0) return;
-    this.search();
+    // Judged from where the capture began: a window that begins mid-traffic has calls whose requests
+    // came before it, and a beam that must place them explains any structure worse (calls handed on).
+    this.search(held.slice(0, REPLAY_WINDOW).map((item) => item.exchange));
     this.byService = new OpenIndex();
     this.byTrace = new OpenIndex();
     this.openTrees = new MinHeap<TreeEntry>((a, b) => a.horizon < b.horizon);

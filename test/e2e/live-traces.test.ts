@@ -182,8 +182,9 @@ describe('hopscope live --traces under concurrent load', { skip: liveSkip(), tim
     t.diagnostic(`live --traces without headers: ${line(accuracy)}; offline on the same traffic: ${line(offline)}`);
     assert.equal(accuracy.truth, offline.truth);
     assert.ok(accuracy.truth >= 16 * 12 * 2, `${accuracy.truth} true links`);
-    // Far from the 100% ids give under this load (see trace-concurrency.test.ts); the floor catches a collapse.
-    assert.ok(accuracy.precision >= 0.25, `precision ${accuracy.precision}`);
-    assert.ok(accuracy.recall >= 0.25, `recall ${accuracy.recall}`);
+    // Short of the 100% ids give under this load (see trace-concurrency.test.ts; 88.5% live and 93.6%
+    // offline on one run of this shorter scenario); the floor catches a collapse.
+    assert.ok(accuracy.precision >= 0.5, `precision ${accuracy.precision}`);
+    assert.ok(accuracy.recall >= 0.5, `recall ${accuracy.recall}`);
   });
 });

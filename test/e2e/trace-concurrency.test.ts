@@ -9,15 +9,14 @@ import { Testbed } from './testbed/index.js';
 
 // Request trees under load: 16 clients back to back (≥ 16 requests in flight at the gateway), calls
 // queued on the services' connection pools and in saturated event loops. With propagated ids every
-// parent link must be right. Timing and endpoints alone are measured (the line is printed): call
-// patterns counted and ordered from timing alone (call-counts.ts, pattern-search.ts), served first come
-// first served, give 91–96% on fresh runs of an otherwise quiet development machine (91, 93, 93, 94,
-// 96%) and 75–95% on runs recorded while other work loaded it (75, 77, 77, 77, 78, 91, 91, 92, 94, 94,
-// 95%), 56% and 65% inside the full suite in CI (tests in parallel on both cores); learning from the
-// builder's own links gave 47–94%, the containment model before it 32–50%. The target is 95%. The
-// floor (45%) sits well below the worst run seen under load: it catches a collapse of the inference,
-// not the spread between runs (which follows the machine's load); the accuracy is reported by
-// `npm run bench` (bench/trace-accuracy.ts), measured, not asserted.
+// parent link must be right. Timing and endpoints alone are measured (the line is printed): each
+// service's calls assigned together by a beam of hypotheses (call-beam.ts) under call patterns found
+// from timing alone gave 97.5–99.4% on fresh runs of a quiet development machine and 91–96% on runs
+// recorded while other work loaded it (14 recorded runs: 96.9% on average); first come, first served
+// one call at a time gave 75–96% on the same runs (87.7% average) and 56–65% inside the full suite in
+// CI. The target is 95%. The floor (60%) sits well below the worst run seen under load: it catches a
+// collapse of the inference, not the spread between runs (which follows the machine's load); the
+// accuracy is reported by `npm run bench` (bench/trace-accuracy.ts), measured, not asserted.
 
 const installed = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 const ready = process.getuid?.() === 0 && installed('docker') && installed('dockerd') && installed('dumpcap');
@@ -59,7 +58,7 @@ describe('request trees under concurrent load', { skip: skipUnless(ready, 'needs
     assert.equal(accuracy.withIds.truth, 160 * 3 + 160 * 4 + 160 * 2);
     assert.equal(accuracy.withIds.precision, 1);
     assert.equal(accuracy.withIds.recall, 1);
-    assert.ok(accuracy.withoutIds.precision >= 0.45, `precision without ids ${accuracy.withoutIds.precision}`);
-    assert.ok(accuracy.withoutIds.recall >= 0.45, `recall without ids ${accuracy.withoutIds.recall}`);
+    assert.ok(accuracy.withoutIds.precision >= 0.6, `precision without ids ${accuracy.withoutIds.precision}`);
+    assert.ok(accuracy.withoutIds.recall >= 0.6, `recall without ids ${accuracy.withoutIds.recall}`);
   });
 });
