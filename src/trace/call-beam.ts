@@ -23,13 +23,14 @@ import { endpointOf, type WorkItem } from './work-item.js';
  * - an answer written while another request whose calls had all returned earlier still waits;
  * - a request answering without a call its pattern makes;
  * - a call given to a request that owes none like it (the builder's own choice, kept as a way out where
- *   the pattern does not hold).
+ *   the pattern does not hold), or to none at all (its request was not captured);
  * A greedy choice is one hypothesis; a wrong one costs nothing at first (the skipped request is not known
  * to be skipped) and a lot later (its calls and answer come out of order). So a beam of the cheapest
- * `width` hypotheses is carried along, event by event in capture time, and a decision is final once it
- * is `lookahead` old (commit()): the cheapest hypothesis then decides, and those that disagree go.
- * Hypotheses that lead to the same future (same owed calls, same calls in flight for the same requests)
- * are one: only the cheaper is kept, so that the beam holds real alternatives.
+ * `width` hypotheses is carried along, event by event in capture time, and the builder makes a decision
+ * final once the beam has run well past it (commit(): the cheapest hypothesis decides, those that
+ * disagree go). Hypotheses that lead to the same future (same owed calls, same calls in flight for the
+ * same requests) are one: only the cheaper is kept, so that the beam holds real alternatives. The
+ * cheapest cost over a window also says how well a pattern explains the traffic (beam-score.ts).
  */
 export interface BeamPattern {
   /** Step i calls endpoints[i]. */
@@ -65,16 +66,10 @@ const SLACK_NS = 50_000;
 const MAX_OPTIONS = 8;
 /** Patterns with more steps than this are not used (steps are bits). */
 const MAX_STEPS = 30;
+/** Open requests of one service past which its calls are left to the builder (each call costs width × open). */
+const MAX_OPEN = 512;
 /** A call given to none of the requests that owe one like it (its own request was not captured). */
 const STRAY_COST = 3;
-/** A request served before another of its endpoint (same step) that answered earlier (see orderCost()). */
-const ORDER_COST = 1;
-/** Pairs measured before that cost applies at all (start-up is when a wrong order would lock itself in). */
-const ORDER_MIN_PAIRS = 30;
-/** Share of pairs in order at which the cost starts to count, and at which it counts fully. */
-const ORDER_FLOOR = 0.75;
-const ORDER_FULL = 0.9;
-
 
 const ARRIVE = 0;
 const OUT = 1;
@@ -118,13 +113,20 @@ interface Live {
 interface Node {
   call: WorkItem;
   parent: WorkItem | undefined;
-  /** The step of the parent's pattern it was, −1 for none. */
-  step: number;
-  /** When the parent began to owe it (with step ≥ 0). */
-  trigger: number;
   time: number;
   prev: Node | undefined;
   committed: boolean;
+}
+
+/** One way on from a hypothesis at a call, priced before it is built. */
+interface Way {
+  from: Hypothesis;
+  parent: WorkItem | undefined;
+  step: number;
+  owed: Owed | undefined;
+  cost: number;
+  hashA: number;
+  hashB: number;
 }
 
 interface Hypothesis {
@@ -246,11 +248,6 @@ export class CallBeam {
     if (item.responded) this.schedule(item.end, DONE, item);
   }
 
-  /** Events still to run. */
-  get backlog(): number {
-    return this.events.size;
-  }
-
   /** Runs every event before `until` (capture time, ns). */
   run(until: number): void {
     for (;;) {
@@ -302,7 +299,6 @@ export class CallBeam {
       nodes.push(n);
     }
     nodes.reverse();
-    this.learnOrder(nodes);
     const out = nodes.map((n) => ({ call: n.call, parent: n.parent, share: (votes.get(n.call)?.get(n.parent) ?? total) / total }));
     this.hypotheses = this.hypotheses.filter((h) => {
       let n = h.decisions;
@@ -313,36 +309,6 @@ export class CallBeam {
     boundary.prev = undefined;
     for (const decision of out) this.hints.delete(decision.call);
     return out;
-  }
-
-  /**
-   * Whether requests of one endpoint answer in the order their calls were served: where they take
-   * about as long each (the testbed's services), the order of answers breaks near ties of the order of
-   * triggers, which under load (packets reach a service's sockets up to tens of ms apart from where they
-   * were captured, per CPU) is often wrong. Where they do not (calls that take widely varying times), it
-   * must not. Measured on decided calls to one endpoint, one after the other, for requests of one
-   * endpoint at the same step, whose triggers were far enough apart for the order of service to be clear.
-   */
-  private orderCost(): number {
-    if (this.orderPairs < ORDER_MIN_PAIRS) return 0;
-    const agreement = this.orderAgreed / this.orderPairs;
-    return ORDER_COST * Math.min(1, Math.max(0, (agreement - ORDER_FLOOR) / (ORDER_FULL - ORDER_FLOOR)));
-  }
-
-  private orderPairs = 0;
-  private orderAgreed = 0;
-  private readonly lastServed = new Map<string, Node>();
-
-  private learnOrder(nodes: readonly Node[]): void {
-    for (const n of nodes) {
-      if (n.parent === undefined || n.step < 0 || !n.parent.responded) continue;
-      const key = `${endpointOf(n.call)}\n${endpointOf(n.parent)}\n${n.step}`;
-      const last = this.lastServed.get(key);
-      this.lastServed.set(key, n);
-      if (last === undefined || n.trigger - last.trigger < TAU_NS || last.parent === undefined) continue;
-      this.orderPairs++;
-      if (n.parent.respStart > last.parent.respStart) this.orderAgreed++;
-    }
   }
 
   private schedule(time: number, kind: number, item: WorkItem): void {
@@ -372,9 +338,15 @@ export class CallBeam {
   }
 
   private out(call: WorkItem): void {
+    if (this.open.size > MAX_OPEN) {
+      // Too many requests at once to weigh hypotheses per call in time: the builder's choice stands.
+      for (const h of this.hypotheses) this.assign(h, call, undefined, -1, 0);
+      return;
+    }
     const endpoint = endpointOf(call);
     const hint = this.hints.get(call) ?? { parent: undefined, fixed: false };
-    const next: Hypothesis[] = [];
+    // Each way to go on is priced (and hashed) first; only those kept are built (cloning is the cost).
+    const ways: Way[] = [];
     const options: Owed[] = [];
     for (const h of this.hypotheses) {
       options.length = 0;
@@ -384,61 +356,75 @@ export class CallBeam {
         options.push(o);
       }
       options.sort((a, b) => a.trigger - b.trigger);
-      const before = next.length;
+      const before = ways.length;
       let offered = false;
       for (let j = 0; j < options.length && j < MAX_OPTIONS; j++) {
         const chosen = options[j];
         // Every request that began to owe such a call before the chosen one was skipped.
         let penalty = 0;
         for (let i = 0; i < j; i++) penalty += SKIP_COST * Math.min(1, (chosen.trigger - options[i].trigger) / TAU_NS) * (options[i].fresh ? FRESH_FACTOR : 1);
-        const orderCost = this.orderCost();
-        if (orderCost > 0) {
-          const route = endpointOf(chosen.parent);
-          for (const other of options) if (other !== chosen && other.step === chosen.step && other.parent.respStart < chosen.parent.respStart && endpointOf(other.parent) === route) penalty += orderCost;
-        }
-        next.push(this.take(h, call, chosen, hint.fixed ? 0 : penalty));
+        ways.push(this.way(h, call, chosen.parent, chosen.step, hint.fixed ? 0 : penalty, chosen));
         if (chosen.parent === hint.parent) offered = true;
       }
       const parent = hint.parent;
-      if (!offered && parent !== undefined && this.open.has(parent) && fits(call, parent)) {
-        next.push(this.assign(clone(h), call, parent, -1, hint.fixed ? 0 : UNOWED_COST));
-      }
+      if (!offered && parent !== undefined && this.open.has(parent) && fits(call, parent)) ways.push(this.way(h, call, parent, -1, hint.fixed ? 0 : UNOWED_COST));
       // Nothing to offer: the builder's choice stands.
-      if (next.length === before) next.push(this.assign(clone(h), call, undefined, -1, this.strayCost));
+      if (ways.length === before) ways.push(this.way(h, call, undefined, -1, this.strayCost));
       // Or its request was not captured at all: else each request would hand the call it owes on to
       // the next (free at each step, a cascade), rather than one call costing once.
-      else next.push(this.assign(clone(h), call, undefined, -1, STRAY_COST));
+      else ways.push(this.way(h, call, undefined, -1, STRAY_COST));
     }
-    next.sort((a, b) => a.cost - b.cost);
+    ways.sort((a, b) => a.cost - b.cost);
     const kept: Hypothesis[] = [];
     const seen = new Set<number>();
-    for (const h of next) {
+    for (const way of ways) {
       if (kept.length >= this.width) break;
-      const key = (h.hashA >>> 0) * 2097152 + (h.hashB & 0x1fffff);
+      const key = (way.hashA >>> 0) * 2097152 + (way.hashB & 0x1fffff);
       if (seen.has(key)) continue;
       seen.add(key);
-      kept.push(h);
+      kept.push(this.build(way, call));
     }
     this.hypotheses = kept;
   }
 
-  private take(h: Hypothesis, call: WorkItem, owed: Owed, cost: number): Hypothesis {
-    const c = clone(h);
-    c.owed.splice(c.owed.indexOf(owed), 1);
-    remove(c, owedHash(owed));
-    const progress = c.progress.get(owed.parent) as Progress;
-    setProgress(c, owed.parent, { ...progress, taken: progress.taken | (1 << owed.step) });
-    return this.assign(c, call, owed.parent, owed.step, cost, owed.trigger);
+  /** Prices one way on from `h` (the call to `parent` at `step`, through `owed`) without building it. */
+  private way(h: Hypothesis, call: WorkItem, parent: WorkItem | undefined, step: number, cost: number, owed?: Owed): Way {
+    let hashA = h.hashA;
+    let hashB = h.hashB;
+    const change = ([a, b]: [number, number], sign: number) => {
+      hashA = (hashA + sign * a) | 0;
+      hashB = (hashB + sign * b) | 0;
+    };
+    if (owed !== undefined) {
+      change(owedHash(owed), -1);
+      const progress = h.progress.get(owed.parent) as Progress;
+      change(progressHash(owed.parent, progress), -1);
+      change(progressHash(owed.parent, { ...progress, taken: progress.taken | (1 << owed.step) }), 1);
+    }
+    if (parent !== undefined) change(liveHash({ call, parent, step }), 1);
+    return { from: h, parent, step, owed, cost: h.cost + cost, hashA, hashB };
   }
 
-  private assign(c: Hypothesis, call: WorkItem, parent: WorkItem | undefined, step: number, cost: number, trigger = -Infinity): Hypothesis {
+  private build(way: Way, call: WorkItem): Hypothesis {
+    const c = clone(way.from);
+    const owed = way.owed;
+    if (owed !== undefined) {
+      c.owed.splice(c.owed.indexOf(owed), 1);
+      remove(c, owedHash(owed));
+      const progress = c.progress.get(owed.parent) as Progress;
+      setProgress(c, owed.parent, { ...progress, taken: progress.taken | (1 << owed.step) });
+    }
+    return this.assign(c, call, way.parent, way.step, way.cost - way.from.cost);
+  }
+
+  private assign(c: Hypothesis, call: WorkItem, parent: WorkItem | undefined, step: number, cost: number): Hypothesis {
     c.cost += cost;
     if (parent !== undefined) {
       const live: Live = { call, parent, step };
       c.live.push(live);
       add(c, liveHash(live));
     }
-    c.decisions = { call, parent, step, trigger, time: this.time, prev: c.decisions, committed: false };
+    c.decisions = { call, parent, time: this.time, prev: c.decisions, committed: false };
     return c;
   }
 

@@ -82,14 +82,20 @@ export function searchPatterns(
   previous: ReadonlyMap<string, SearchedPattern>,
   evaluate: Evaluate,
   limits: Partial<PatternSearchLimits> = {},
+  /** Endpoints searched before keep what was found (calls and order); only new ones are searched. */
+  keepKnown = false,
 ): Map<string, SearchedPattern> {
   const { maxSteps, maxReplays } = { ...DEFAULTS, ...limits };
   const current = new Map<string, SearchedPattern>();
   const open: string[] = [];
   for (const [endpoint, calls] of counts) {
+    const before = previous.get(endpoint);
+    if (keepKnown && before !== undefined) {
+      current.set(endpoint, before);
+      continue;
+    }
     const steps = stepsOf(calls);
     if (steps.length === 0 || steps.length > maxSteps) continue;
-    const before = previous.get(endpoint);
     const same = before !== undefined && sameSteps(before.steps, steps);
     current.set(endpoint, { steps, after: same ? before.after : new Array(steps.length).fill(-1) });
     if (steps.length > 1) open.push(endpoint);
