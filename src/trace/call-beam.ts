@@ -44,8 +44,12 @@ export interface BeamDecision {
   call: WorkItem;
   /** undefined: the beam had no parent to offer (the builder's choice stands). */
   parent: WorkItem | undefined;
-  /** Share of the hypotheses' weight (by cost) that agreed, in (0, 1]. */
-  share: number;
+  /**
+   * In (0, 1]: the share of the hypotheses' weight (by cost) that agreed when it was decided, times how
+   * clearly it beat the next way on when the call went out (by then the beam has mostly settled; a near
+   * tie at the time is doubt still).
+   */
+  confidence: number;
 }
 
 /** Skipping a request that began to owe the call earlier, at full distance (see TAU_NS). */
@@ -113,6 +117,8 @@ interface Live {
 interface Node {
   call: WorkItem;
   parent: WorkItem | undefined;
+  /** How much dearer the next way on was, when the call went out (negative: this one was not the cheapest). */
+  margin: number;
   time: number;
   prev: Node | undefined;
   committed: boolean;
@@ -125,6 +131,7 @@ interface Way {
   step: number;
   owed: Owed | undefined;
   cost: number;
+  margin: number;
   hashA: number;
   hashB: number;
 }
@@ -189,6 +196,11 @@ function setProgress(h: Hypothesis, parent: WorkItem, next: Progress | undefined
 
 function clone(h: Hypothesis): Hypothesis {
   return { ...h, owed: h.owed.slice(), answers: h.answers.slice(), progress: new Map(h.progress), live: h.live.slice() };
+}
+
+function confidenceOf(node: Node, share: number): number {
+  const margin = Math.max(0, node.margin);
+  return share * (1 - 0.5 * Math.exp(-margin));
 }
 
 function bitCount(x: number): number {
@@ -299,7 +311,7 @@ export class CallBeam {
       nodes.push(n);
     }
     nodes.reverse();
-    const out = nodes.map((n) => ({ call: n.call, parent: n.parent, share: (votes.get(n.call)?.get(n.parent) ?? total) / total }));
+    const out = nodes.map((n) => ({ call: n.call, parent: n.parent, confidence: confidenceOf(n, (votes.get(n.call)?.get(n.parent) ?? total) / total) }));
     this.hypotheses = this.hypotheses.filter((h) => {
       let n = h.decisions;
       while (n !== undefined && !n.committed && n.time >= before) n = n.prev;
@@ -373,6 +385,9 @@ export class CallBeam {
       // Or its request was not captured at all: else each request would hand the call it owes on to
       // the next (free at each step, a cascade), rather than one call costing once.
       else ways.push(this.way(h, call, undefined, -1, STRAY_COST));
+      for (let i = before; i < ways.length; i++) {
+        for (let j = before; j < ways.length; j++) if (j !== i) ways[i].margin = Math.min(ways[i].margin, ways[j].cost - ways[i].cost);
+      }
     }
     ways.sort((a, b) => a.cost - b.cost);
     const kept: Hypothesis[] = [];
@@ -402,7 +417,7 @@ export class CallBeam {
       change(progressHash(owed.parent, { ...progress, taken: progress.taken | (1 << owed.step) }), 1);
     }
     if (parent !== undefined) change(liveHash({ call, parent, step }), 1);
-    return { from: h, parent, step, owed, cost: h.cost + cost, hashA, hashB };
+    return { from: h, parent, step, owed, cost: h.cost + cost, margin: Infinity, hashA, hashB };
   }
 
   private build(way: Way, call: WorkItem): Hypothesis {
@@ -414,17 +429,17 @@ export class CallBeam {
       const progress = c.progress.get(owed.parent) as Progress;
       setProgress(c, owed.parent, { ...progress, taken: progress.taken | (1 << owed.step) });
     }
-    return this.assign(c, call, way.parent, way.step, way.cost - way.from.cost);
+    return this.assign(c, call, way.parent, way.step, way.cost - way.from.cost, way.margin);
   }
 
-  private assign(c: Hypothesis, call: WorkItem, parent: WorkItem | undefined, step: number, cost: number): Hypothesis {
+  private assign(c: Hypothesis, call: WorkItem, parent: WorkItem | undefined, step: number, cost: number, margin = Infinity): Hypothesis {
     c.cost += cost;
     if (parent !== undefined) {
       const live: Live = { call, parent, step };
       c.live.push(live);
       add(c, liveHash(live));
     }
-    c.decisions = { call, parent, time: this.time, prev: c.decisions, committed: false };
+    c.decisions = { call, parent, margin, time: this.time, prev: c.decisions, committed: false };
     return c;
   }
 

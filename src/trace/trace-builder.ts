@@ -428,11 +428,11 @@ export class TraceBuilder {
     }
   }
 
-  private applyBeam({ call, parent, share }: BeamDecision): void {
+  private applyBeam({ call, parent, confidence }: BeamDecision): void {
     const link = call.node.link;
     this.settledLinks.add(link);
     if (parent === undefined || call.closed || link.via !== 'timing' || call.parent === undefined) return;
-    link.confidence = Math.round(share * 1000) / 1000;
+    link.confidence = Math.round(confidence * 1000) / 1000;
     if (parent === call.parent || parent.tree === undefined || parent.tree.emitted) return;
     this.reparent(call, parent);
     this.counts.refined++;
