@@ -613,7 +613,8 @@ export class TraceBuilder {
       if (!this.warmupDue) return;
       this.endWarmup();
     }
-    if (this.beams.size > 0 && this.cursor - this.beamsRunAt >= BEAM_SLICE_NS) this.runBeams(this.cursor - BEAM_MARGIN_NS, this.cursor - BEAM_MARGIN_NS - BEAM_LOOKAHEAD_NS);
+    const beamTime = this.cursor - BEAM_MARGIN_NS;
+    if (this.beams.size > 0 && beamTime - this.beamsRunAt >= BEAM_SLICE_NS) this.runBeams(beamTime, beamTime - BEAM_LOOKAHEAD_NS);
     this.settleBefore(this.cursor - BEAM_MARGIN_NS - BEAM_LOOKAHEAD_NS - BEAM_SLICE_NS);
     // A tree waits for the beams' decision on every call that could still join or leave it.
     const next = this.unsettled[this.unsettledHead];
