@@ -1,7 +1,7 @@
 import type { Exchange } from '../model/exchange.js';
-import { CallBeam, UNOWED_COST, type BeamPattern } from './call-beam.js';
+import { CallBeam, carryoverEnd, UNOWED_COST, type BeamPattern } from './call-beam.js';
 import type { PropagatedIds } from './propagation.js';
-import { endpointOf, workItem, type WorkItem } from './work-item.js';
+import { endpointOf, serviceOf, workItem, type WorkItem } from './work-item.js';
 
 const NO_IDS: PropagatedIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
 
@@ -16,16 +16,28 @@ export function beamCost(exchanges: readonly Exchange[], patterns: ReadonlyMap<s
   const patternOf = (parent: WorkItem) => patterns.get(endpointOf(parent));
   const items = exchanges.map((exchange) => workItem(exchange, NO_IDS, base, maxParentNs));
   const beams = new Map<string, CallBeam>();
+  // A service that made calls before any request of its arrived in the window (or on connections it
+  // had used before) was busy before it began: its first calls may be of requests from before (see
+  // CallBeam's `freeUntil`).
+  const firstRequest = new Map<string, number>();
   for (const item of items) {
-    const key = item.serverKey === undefined ? `i${item.exchange.connection.server.ip}` : `c${item.serverKey}`;
+    const key = serviceOf(item, 'server');
+    if (!firstRequest.has(key)) firstRequest.set(key, item.reqEnd);
+  }
+  const busyBefore = new Set<string>();
+  for (const item of items) {
+    const key = serviceOf(item, 'client');
+    const first = firstRequest.get(key);
+    if (first !== undefined && (item.issue < first || (item.reqEnd <= first && item.exchange.connection.index > 0))) busyBefore.add(key);
+  }
+  const free = carryoverEnd(items);
+  for (const item of items) {
+    const key = serviceOf(item, 'server');
     let beam = beams.get(key);
-    if (beam === undefined) beams.set(key, (beam = new CallBeam(patternOf, width, UNOWED_COST)));
+    if (beam === undefined) beams.set(key, (beam = new CallBeam(patternOf, width, UNOWED_COST, busyBefore.has(key) ? free : -Infinity)));
     beam.addParent(item);
   }
-  for (const item of items) {
-    const key = item.clientKey === undefined ? `i${item.exchange.connection.client.ip}` : `c${item.clientKey}`;
-    beams.get(key)?.addCall(item, { parent: undefined, fixed: false });
-  }
+  for (const item of items) beams.get(serviceOf(item, 'client'))?.addCall(item, { parent: undefined, fixed: false });
   let cost = 0;
   for (const beam of beams.values()) {
     beam.run(Infinity);

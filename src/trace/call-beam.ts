@@ -60,6 +60,8 @@ const TAU_NS = 2e6;
 const FRESH_FACTOR = 0.05;
 /** An answer written before one whose calls had all returned earlier. */
 const ANSWER_COST = 3;
+/** While calls may be of requests from before the capture: handing one to a request here (see freeUntil). */
+const CARRYOVER_COST = 0.3;
 /** Per call of its pattern a request answered without. */
 const MISSING_COST = 6;
 /** A call given to a request that owes none like it. */
@@ -68,6 +70,23 @@ export const UNOWED_COST = 6;
 const SLACK_NS = 50_000;
 /** Owed calls offered per call (the earliest): skipping more than this many costs more than any other way. */
 const MAX_OPTIONS = 8;
+/**
+ * How long after the capture (or a scored window) began its calls may still belong to requests from
+ * before: this quantile of the requests' durations seen, at most MAX_CARRYOVER_NS.
+ */
+const CARRYOVER_QUANTILE = 0.95;
+const MAX_CARRYOVER_NS = 1e9;
+
+/** Capture time before which a call may belong to a request from before `items` began (sorted by start). */
+export function carryoverEnd(items: readonly WorkItem[]): number {
+  if (items.length === 0) return -Infinity;
+  const durations: number[] = [];
+  for (const item of items) if (item.responded) durations.push(item.respStart - item.start);
+  durations.sort((a, b) => a - b);
+  const d = durations.length === 0 ? MAX_CARRYOVER_NS : Math.min(MAX_CARRYOVER_NS, durations[Math.floor(CARRYOVER_QUANTILE * (durations.length - 1))]);
+  return items[0].start + d;
+}
+
 /** Patterns with more steps than this are not used (steps are bits). */
 const MAX_STEPS = 30;
 /** Open requests of one service past which its calls are left to the builder (each call costs width × open). */
@@ -238,7 +257,18 @@ export class CallBeam {
     private readonly patternOf: (parent: WorkItem) => BeamPattern | undefined,
     private readonly width: number,
     private readonly strayCost = 0,
+    /**
+     * Calls that went out before this (capture time) may belong to requests from before the capture
+     * (or window) began: for them, no parent costs nothing, and handing them to a request here costs a
+     * little (see busySince()).
+     */
+    private freeUntil = -Infinity,
   ) {}
+
+  /** The service was found busy before the capture began: its calls before `until` may be of requests from before. */
+  busySince(until: number): void {
+    if (until > this.freeUntil) this.freeUntil = until;
+  }
 
   /** Cost of the cheapest hypothesis so far. */
   get cost(): number {
@@ -375,16 +405,20 @@ export class CallBeam {
         // Every request that began to owe such a call before the chosen one was skipped.
         let penalty = 0;
         for (let i = 0; i < j; i++) penalty += SKIP_COST * Math.min(1, (chosen.trigger - options[i].trigger) / TAU_NS) * (options[i].fresh ? FRESH_FACTOR : 1);
+        // Near the start, a call may be one of a request from before: handing it to the oldest request
+        // here, that request's own call to the next and so on costs a little each, against nothing.
+        if (call.issue < this.freeUntil) penalty += CARRYOVER_COST;
         ways.push(this.way(h, call, chosen.parent, chosen.step, hint.fixed ? 0 : penalty, chosen));
         if (chosen.parent === hint.parent) offered = true;
       }
       const parent = hint.parent;
       if (!offered && parent !== undefined && this.open.has(parent) && fits(call, parent)) ways.push(this.way(h, call, parent, -1, hint.fixed ? 0 : UNOWED_COST));
       // Nothing to offer: the builder's choice stands.
-      if (ways.length === before) ways.push(this.way(h, call, undefined, -1, this.strayCost));
+      const early = call.issue < this.freeUntil;
+      if (ways.length === before) ways.push(this.way(h, call, undefined, -1, early ? 0 : this.strayCost));
       // Or its request was not captured at all: else each request would hand the call it owes on to
       // the next (free at each step, a cascade), rather than one call costing once.
-      else ways.push(this.way(h, call, undefined, -1, STRAY_COST));
+      else ways.push(this.way(h, call, undefined, -1, early ? 0 : STRAY_COST));
       for (let i = before; i < ways.length; i++) {
         for (let j = before; j < ways.length; j++) if (j !== i) ways[i].margin = Math.min(ways[i].margin, ways[j].cost - ways[i].cost);
       }

@@ -7,11 +7,11 @@ import { CallPatterns } from './call-pattern.js';
 import { CallCounts } from './call-counts.js';
 import { replayCopy, replayScore, searchPatterns, type Evaluate, type SearchedPattern } from './pattern-search.js';
 import { beamCost } from './beam-score.js';
-import { CallBeam, type BeamDecision, type BeamPattern } from './call-beam.js';
+import { CallBeam, carryoverEnd, type BeamDecision, type BeamPattern } from './call-beam.js';
 import { chooseParent, type Choice, type Owed } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
-import { endpointOf, nsAfter, workItem, type TreeState, type WorkItem } from './work-item.js';
+import { endpointOf, nsAfter, serviceOf, workItem, type TreeState, type WorkItem } from './work-item.js';
 
 export interface TraceBuilderOptions {
   /**
@@ -165,6 +165,12 @@ export class TraceBuilder {
   private beams = new Map<string, CallBeam>();
   private beamPatterns = new Map<string, BeamPattern>();
   private beamsRunAt = -Infinity;
+  /** Calls before this may belong to requests from before the capture began (see carryoverEnd). */
+  private carryoverEnd = -Infinity;
+  /** Services that made calls before a request of theirs was seen (bounded: services). */
+  private callersBeforeRequests = new Set<string>();
+  /** Connections seen while the capture's first calls may still be of requests from before it. */
+  private carryoverConnections = new Set<string>();
 
   /** `replayOf`: patterns fixed for a replay of the pattern search (which learns nothing and searches nothing). */
   constructor(
@@ -403,12 +409,30 @@ export class TraceBuilder {
 
   /** `item` is a request of its server's service and a call of its client's: each beam gets its part. */
   private feedBeams(item: WorkItem, decision: Decision): void {
-    const connection = item.exchange.connection;
-    const server = item.serverKey === undefined ? `i${connection.server.ip}` : `c${item.serverKey}`;
+    const server = serviceOf(item, 'server');
     let beam = this.beams.get(server);
-    if (beam === undefined) this.beams.set(server, (beam = new CallBeam(this.beamPatternOf, this.beamWidth)));
+    if (beam === undefined) {
+      // A service that called out before any request of its was seen was busy before the capture began.
+      const free = this.callersBeforeRequests.has(server) ? this.carryoverEnd : -Infinity;
+      this.beams.set(server, (beam = new CallBeam(this.beamPatternOf, this.beamWidth, 0, free)));
+    }
     beam.addParent(item);
-    const caller = this.beams.get(item.clientKey === undefined ? `i${connection.client.ip}` : `c${item.clientKey}`);
+    const client = serviceOf(item, 'client');
+    const caller = this.beams.get(client);
+    // Busy before the capture began: a call before any request of the service was seen, or on a
+    // connection whose earlier exchanges were not captured.
+    const connection = item.exchange.connection;
+    let busy = caller === undefined;
+    if (item.start < this.carryoverEnd) {
+      if (connection.index > 0 && !this.carryoverConnections.has(connection.id)) busy = true;
+      this.carryoverConnections.add(connection.id);
+    } else if (this.carryoverConnections.size > 0) {
+      this.carryoverConnections = new Set();
+    }
+    if (busy) {
+      this.callersBeforeRequests.add(client);
+      caller?.busySince(this.carryoverEnd);
+    }
     if (caller === undefined || decision.parent === undefined) {
       // Nothing for a beam to decide: final now (a call's parent is decided before its own calls are).
       this.settledLinks.add(item.node.link);
@@ -460,6 +484,9 @@ export class TraceBuilder {
     this.unsettledHead = 0;
     this.beams = new Map();
     this.beamsRunAt = -Infinity;
+    this.carryoverEnd = carryoverEnd(held);
+    this.callersBeforeRequests = new Set();
+    this.carryoverConnections = new Set();
     const cursor = this.cursor;
     this.cursor = -Infinity;
     const counts = this.counts;

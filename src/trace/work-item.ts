@@ -93,3 +93,9 @@ export function workItem(exchange: Exchange, ids: PropagatedIds, baseSec: number
 export function endpointOf(item: WorkItem): string {
   return (item.endpoint ??= endpointKey(item.exchange));
 }
+
+/** The service at one end of the item's exchange, as beams key it: its container, else its address. */
+export function serviceOf(item: WorkItem, end: 'client' | 'server'): string {
+  const key = end === 'client' ? item.clientKey : item.serverKey;
+  return key === undefined ? `i${item.exchange.connection[end].ip}` : `c${key}`;
+}
