@@ -16,20 +16,7 @@ export function beamCost(exchanges: readonly Exchange[], patterns: ReadonlyMap<s
   const patternOf = (parent: WorkItem) => patterns.get(endpointOf(parent));
   const items = exchanges.map((exchange) => workItem(exchange, NO_IDS, base, maxParentNs));
   const beams = new Map<string, CallBeam>();
-  // A service that made calls before any request of its arrived in the window (or on connections it
-  // had used before) was busy before it began: its first calls may be of requests from before (see
-  // CallBeam's `freeUntil`).
-  const firstRequest = new Map<string, number>();
-  for (const item of items) {
-    const key = serviceOf(item, 'server');
-    if (!firstRequest.has(key)) firstRequest.set(key, item.reqEnd);
-  }
-  const busyBefore = new Set<string>();
-  for (const item of items) {
-    const key = serviceOf(item, 'client');
-    const first = firstRequest.get(key);
-    if (first !== undefined && (item.issue < first || (item.reqEnd <= first && item.exchange.connection.index > 0))) busyBefore.add(key);
-  }
+  const busyBefore = busyAtStart(items);
   const free = carryoverEnd(items);
   for (const item of items) {
     const key = serviceOf(item, 'server');
@@ -44,4 +31,30 @@ export function beamCost(exchanges: readonly Exchange[], patterns: ReadonlyMap<s
     cost += beam.cost;
   }
   return cost;
+}
+
+/**
+ * Services that were busy before `items` (start order) began: they made calls before any request of
+ * theirs arrived, or, while calls may still be of requests from before (carryoverEnd), on connections
+ * whose earlier exchanges are not among `items`. Their first calls may be of requests from before (see
+ * CallBeam's `freeUntil`).
+ */
+export function busyAtStart(items: readonly WorkItem[]): Set<string> {
+  const firstRequest = new Map<string, number>();
+  for (const item of items) {
+    const key = serviceOf(item, 'server');
+    if (!firstRequest.has(key)) firstRequest.set(key, item.reqEnd);
+  }
+  const until = carryoverEnd(items);
+  const seen = new Set<string>();
+  const busy = new Set<string>();
+  for (const item of items) {
+    const key = serviceOf(item, 'client');
+    const first = firstRequest.get(key);
+    const connection = item.exchange.connection;
+    if (first !== undefined && item.issue < first) busy.add(key);
+    if (item.start < until && connection.index > 0 && !seen.has(connection.id)) busy.add(key);
+    seen.add(connection.id);
+  }
+  return busy;
 }

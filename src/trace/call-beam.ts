@@ -260,15 +260,10 @@ export class CallBeam {
     /**
      * Calls that went out before this (capture time) may belong to requests from before the capture
      * (or window) began: for them, no parent costs nothing, and handing them to a request here costs a
-     * little (see busySince()).
+     * little (else each request would hand the call it owes on to the next, for free).
      */
-    private freeUntil = -Infinity,
+    private readonly freeUntil = -Infinity,
   ) {}
-
-  /** The service was found busy before the capture began: its calls before `until` may be of requests from before. */
-  busySince(until: number): void {
-    if (until > this.freeUntil) this.freeUntil = until;
-  }
 
   /** Cost of the cheapest hypothesis so far. */
   get cost(): number {

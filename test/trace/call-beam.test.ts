@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Exchange } from '../../src/model/exchange.js';
-import { beamCost } from '../../src/trace/beam-score.js';
+import { beamCost, busyAtStart } from '../../src/trace/beam-score.js';
 import { endpointKey } from '../../src/trace/endpoint-names.js';
 import { propagationNames, withoutPropagationHeaders } from '../../src/trace/propagation.js';
 import { TraceBuilder, type TraceBuilderOptions } from '../../src/trace/trace-builder.js';
@@ -13,6 +13,7 @@ import { runCapture } from '../support/run-capture.js';
 import { busyGateway } from './support/busy-gateway.js';
 import { build, hops, type HopSpec } from './support/hops.js';
 import { measureTraceAccuracy } from './support/trace-accuracy.js';
+import { workItem } from '../../src/trace/work-item.js';
 
 // Each service's calls assigned to its requests together, by a beam of hypotheses over capture time
 // (call-beam.ts), once the warm-up found the call patterns. Calls move between parents until the beam
@@ -205,6 +206,15 @@ describe('calls assigned by a beam per service', () => {
     assert.ok(settledBeforeFinish > exchanges.length / 2, 'links settle while the capture goes on, not only at its end');
     assert.ok(builder.counts.refined > 0, 'no call moved: the test shows nothing');
     for (const [link, was] of atSettle) assert.equal(state(link), was);
+  });
+
+  it('tells a capture that began while the gateway was busy from one that began before its traffic', () => {
+    const exchanges = hops(busyGateway({ clients: 16, requestsPerClient: 30, seed: 1 }).specs);
+    const noIds = { keys: undefined, traceId: undefined, spanId: undefined, parentSpanId: undefined };
+    const items = (list: Exchange[]) => list.map((e) => workItem(e, noIds, list[0].request.firstByte.sec, 30e9));
+    assert.deepEqual([...busyAtStart(items(exchanges))], []);
+    // Cut 400 exchanges in: calls in flight, on pooled connections used before the cut.
+    assert.deepEqual([...busyAtStart(items(exchanges.slice(400)))], ['i10.0.0.2']);
   });
 
   it('without beams, links in start order are final once the warm-up is over', () => {
