@@ -6,12 +6,12 @@ import type { Exchange } from '../../src/model/exchange.js';
 import { beamCost, busyAtStart } from '../../src/trace/beam-score.js';
 import { endpointKey } from '../../src/trace/endpoint-names.js';
 import { propagationNames, withoutPropagationHeaders } from '../../src/trace/propagation.js';
-import { TraceBuilder, type TraceBuilderOptions } from '../../src/trace/trace-builder.js';
+import { TraceBuilder } from '../../src/trace/trace-builder.js';
 import { exchangeId, traceNodes, type Trace, type TraceLink } from '../../src/trace/trace-types.js';
 import { ownCaptures } from '../support/paths.js';
 import { runCapture } from '../support/run-capture.js';
 import { busyGateway } from './support/busy-gateway.js';
-import { build, hops, type HopSpec } from './support/hops.js';
+import { accuracy, build, hops, type HopSpec } from './support/hops.js';
 import { measureTraceAccuracy } from './support/trace-accuracy.js';
 import { workItem } from '../../src/trace/work-item.js';
 
@@ -19,27 +19,6 @@ import { workItem } from '../../src/trace/work-item.js';
 // (call-beam.ts), once the warm-up found the call patterns. Calls move between parents until the beam
 // decides; whatever moves, the trees must stay trees, and a link said to be settled must not move again.
 
-function accuracy(parents: ReadonlyMap<string, string | null>, truth: ReadonlyMap<string, string | null>): number {
-  let links = 0;
-  let right = 0;
-  for (const [child, parent] of truth) {
-    if (parent === null) continue;
-    links++;
-    if (parents.get(child) === parent) right++;
-  }
-  return right / links;
-}
-
-function buildTraces(exchanges: readonly Exchange[], options: TraceBuilderOptions): Trace[] {
-  const builder = new TraceBuilder(options);
-  const traces: Trace[] = [];
-  for (const exchange of exchanges) {
-    builder.add(exchange);
-    traces.push(...builder.drain());
-  }
-  traces.push(...builder.finish());
-  return traces;
-}
 
 function assertConsistent(traces: readonly Trace[], count: number): void {
   const seen = new Set<string>();
@@ -163,7 +142,7 @@ describe('calls assigned by a beam per service', () => {
     const stripped = demo.map((e) => withoutPropagationHeaders(e, propagationNames([])));
     for (const inputOrder of ['start', 'completion'] as const) {
       const ordered = inputOrder === 'start' ? stripped : [...stripped].sort((a, b) => a.seq - b.seq);
-      assertConsistent(buildTraces(ordered, { inputOrder }), stripped.length);
+      assertConsistent(build(ordered, { inputOrder }).traces, stripped.length);
     }
   });
 

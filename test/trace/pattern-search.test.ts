@@ -3,22 +3,11 @@ import { describe, it } from 'node:test';
 import { TraceBuilder } from '../../src/trace/trace-builder.js';
 import { traceNodes, type Trace, type TraceLink } from '../../src/trace/trace-types.js';
 import { busyGateway } from './support/busy-gateway.js';
-import { build, hops } from './support/hops.js';
+import { accuracy, build, hops } from './support/hops.js';
 
 // Call patterns found without trusting the builder's own links: counts fitted from timing alone
 // (call-counts.ts) and the order of calls chosen by how well each candidate structure explains the
 // traffic (pattern-search.ts), on a simulated gateway under load (pools, queues, event-loop delays).
-
-function accuracy(parents: ReadonlyMap<string, string | null>, truth: ReadonlyMap<string, string | null>): number {
-  let links = 0;
-  let right = 0;
-  for (const [child, parent] of truth) {
-    if (parent === null) continue;
-    links++;
-    if (parents.get(child) === parent) right++;
-  }
-  return right / links;
-}
 
 /** "GET 10.0.0.2:8080 /seq/:id" → "/seq/:id"; steps as "/users/:id#0 ← request", "/users/:id#1 ← /orders/:id#0". */
 function describePatterns(builder: TraceBuilder): Record<string, string[]> {

@@ -76,6 +76,18 @@ export function build(exchanges: Exchange[], options: TraceBuilderOptions = {}):
   return { traces, builder, parents, links };
 }
 
+/** Share of the true parent links (by target; null for roots) that `parents` has right. */
+export function accuracy(parents: ReadonlyMap<string, string | null>, truth: ReadonlyMap<string, string | null>): number {
+  let links = 0;
+  let right = 0;
+  for (const [child, parent] of truth) {
+    if (parent === null) continue;
+    links++;
+    if (parents.get(child) === parent) right++;
+  }
+  return right / links;
+}
+
 export function traceparent(traceId: string, spanId: string): [string, string] {
   return ['traceparent', `00-${traceId.padStart(32, '0')}-${spanId.padStart(16, '0')}-01`];
 }
