@@ -21,6 +21,11 @@ import { endpointKey } from './endpoint-names.js';
  * On the testbed's recorded runs the structures found link as well as the true ones (patterns read
  * from trace headers); a few hundred requests in, during start-up stalls, they are not reliable yet
  * (hence the builder's warm-up).
+ *
+ * The score is the caller's (`Evaluate`): the builder with beams judges a structure by the cost of the
+ * beams' cheapest explanation of the window (beam-score.ts), which found the true structures where the
+ * replay's score did not (a simulated busy gateway); this replay score where the window begins while
+ * services were busy.
  */
 export interface SearchedPattern {
   steps: PatternStep[];
