@@ -1,5 +1,6 @@
 import type { Exchange } from '../model/exchange.js';
 import { exchangeLatencyMs } from '../model/latency.js';
+import { nearestRank } from '../model/nearest-rank.js';
 import { compareTs, diffMs, type Timestamp } from '../model/time.js';
 import { clientName, serverName } from '../trace/index.js';
 import type { ExchangeStore } from './exchange-store.js';
@@ -40,16 +41,6 @@ interface PairAccumulator {
 
 export function isError(exchange: Exchange): boolean {
   return exchange.termination !== 'complete' || (exchange.response?.head.status ?? 0) >= 500;
-}
-
-/**
- * The value at percentile `p` (0 < p ≤ 100) of ascending `sorted` by nearest rank: the smallest value
- * with at least p% of the values at or below it. Exact, no interpolation: a latency that was seen.
- */
-export function nearestRank(sorted: ArrayLike<number>, p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Exchange } from '../model/exchange.js';
-import { CallBeam, carryoverEnd, UNOWED_COST, type BeamPattern } from './call-beam.js';
+import { nearestRank } from '../model/nearest-rank.js';
+import { CallBeam, UNOWED_COST, type BeamPattern } from './call-beam.js';
 import type { PropagatedIds } from './propagation.js';
 import { endpointOf, serviceOf, workItem, type WorkItem } from './work-item.js';
 
@@ -31,6 +32,22 @@ export function beamCost(exchanges: readonly Exchange[], patterns: ReadonlyMap<s
     cost += beam.cost;
   }
   return cost;
+}
+
+/**
+ * How long after the capture (or a scored window) began its calls may still belong to requests from
+ * before: this percentile of the requests' durations seen, at most MAX_CARRYOVER_NS.
+ */
+const CARRYOVER_PERCENTILE = 95;
+const MAX_CARRYOVER_NS = 1e9;
+
+/** Capture time before which a call may belong to a request from before `items` began (sorted by start). */
+export function carryoverEnd(items: readonly WorkItem[]): number {
+  if (items.length === 0) return -Infinity;
+  const durations: number[] = [];
+  for (const item of items) if (item.responded) durations.push(item.respStart - item.start);
+  durations.sort((a, b) => a - b);
+  return items[0].start + Math.min(MAX_CARRYOVER_NS, nearestRank(durations, CARRYOVER_PERCENTILE) ?? MAX_CARRYOVER_NS);
 }
 
 /**

@@ -70,23 +70,6 @@ export const UNOWED_COST = 6;
 const SLACK_NS = 50_000;
 /** Owed calls offered per call (the earliest): skipping more than this many costs more than any other way. */
 const MAX_OPTIONS = 8;
-/**
- * How long after the capture (or a scored window) began its calls may still belong to requests from
- * before: this quantile of the requests' durations seen, at most MAX_CARRYOVER_NS.
- */
-const CARRYOVER_QUANTILE = 0.95;
-const MAX_CARRYOVER_NS = 1e9;
-
-/** Capture time before which a call may belong to a request from before `items` began (sorted by start). */
-export function carryoverEnd(items: readonly WorkItem[]): number {
-  if (items.length === 0) return -Infinity;
-  const durations: number[] = [];
-  for (const item of items) if (item.responded) durations.push(item.respStart - item.start);
-  durations.sort((a, b) => a - b);
-  const d = durations.length === 0 ? MAX_CARRYOVER_NS : Math.min(MAX_CARRYOVER_NS, durations[Math.floor(CARRYOVER_QUANTILE * (durations.length - 1))]);
-  return items[0].start + d;
-}
-
 /** Patterns with more steps than this are not used (steps are bits). */
 const MAX_STEPS = 30;
 /** Open requests of one service past which its calls are left to the builder (each call costs width × open). */

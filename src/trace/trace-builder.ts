@@ -6,8 +6,8 @@ import { CallGraph } from './call-graph.js';
 import { CallPatterns } from './call-pattern.js';
 import { CallCounts } from './call-counts.js';
 import { replayCopy, replayScore, searchPatterns, type Evaluate, type SearchedPattern } from './pattern-search.js';
-import { beamCost, busyAtStart } from './beam-score.js';
-import { CallBeam, carryoverEnd, type BeamDecision, type BeamPattern } from './call-beam.js';
+import { beamCost, busyAtStart, carryoverEnd } from './beam-score.js';
+import { CallBeam, type BeamDecision, type BeamPattern } from './call-beam.js';
 import { chooseParent, type Choice, type Owed } from './parent-choice.js';
 import { propagatedIds, propagationNames, relateIds, type PropagatedIds } from './propagation.js';
 import type { LinkVia, Trace, TraceCounts, TraceLink } from './trace-types.js';
@@ -278,6 +278,7 @@ export class TraceBuilder {
   finish(): Trace[] {
     while (this.pending.size > 0) this.process(this.pending.pop() as WorkItem);
     if (this.held !== undefined) this.endWarmup();
+    if (this.beams.size > 0) this.runBeams(Infinity, Infinity);
     this.settle(Infinity);
     const rest: TreeState[] = [];
     while (this.openTrees.size > 0) rest.push((this.openTrees.pop() as TreeEntry).tree);
@@ -650,7 +651,6 @@ export class TraceBuilder {
   }
 
   private settle(limit: number): void {
-    if (limit === Infinity && this.beams.size > 0) this.runBeams(Infinity, Infinity);
     while (this.unsettledHead < this.unsettled.length && this.unsettled[this.unsettledHead].start < limit) this.unsettledHead++;
     if (this.unsettledHead > 1024 && this.unsettledHead * 2 > this.unsettled.length) {
       this.unsettled = this.unsettled.slice(this.unsettledHead);
